@@ -1,0 +1,161 @@
+//! DPoP proofs (RFC 9449) with an ephemeral P-256 key.
+//!
+//! A proof's header is `typ: dpop+jwt`, `alg: ES256` and the public `jwk`; its claims `jti` (fresh each call),
+//! `htm`, `htu` (without query and fragment), `iat`, and `nonce` / `ath` when given.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::base64url;
+use crate::error::{Error, ErrorCode, Result};
+use crate::jwk::PublicJwk;
+use crate::jws::{Header, Unsigned};
+use crate::key::{Algorithm, SigningKey};
+use crate::random;
+
+/// What a proof is for.
+#[derive(Clone, Debug)]
+pub struct ProofOptions<'a> {
+    /// HTTP method, e.g. `POST` (case-insensitive; sent upper-case).
+    pub htm: &'a str,
+    /// Target URL; its query and fragment are dropped.
+    pub htu: &'a str,
+    /// Server-provided `DPoP-Nonce`, if any.
+    pub nonce: Option<&'a str>,
+    /// Access token the request presents; its hash becomes `ath`.
+    pub access_token: Option<&'a str>,
+    /// Current time, seconds since the Unix epoch.
+    pub now: u64,
+}
+
+#[derive(Serialize)]
+struct Claims<'a> {
+    jti: String,
+    htm: String,
+    htu: &'a str,
+    iat: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nonce: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ath: Option<String>,
+}
+
+/// `ath`: base64url(SHA-256(access token)).
+#[must_use]
+pub fn access_token_hash(access_token: &str) -> String {
+    base64url::encode(&Sha256::digest(access_token.as_bytes()))
+}
+
+/// The target URI without query and fragment, validated.
+fn target_uri(htu: &str) -> Result<&str> {
+    let htu = htu.trim();
+    let end = htu.find(['?', '#']).unwrap_or(htu.len());
+    let htu = htu.get(..end).unwrap_or(htu);
+    let rest = htu.strip_prefix("https://").or_else(|| htu.strip_prefix("http://"));
+    match rest {
+        Some(rest) if !rest.is_empty() && !htu.chars().any(|c| c.is_whitespace() || c.is_control()) => Ok(htu),
+        _ => Err(Error::new(ErrorCode::DpopInvalid, "htu must be an absolute http(s) URL")),
+    }
+}
+
+fn method(htm: &str) -> Result<String> {
+    let htm = htm.trim();
+    if htm.is_empty() || htm.len() > 16 || !htm.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err(Error::new(ErrorCode::DpopInvalid, "htm must be an HTTP method such as GET or POST"));
+    }
+    Ok(htm.to_ascii_uppercase())
+}
+
+fn check_token_value(value: Option<&str>, what: &str) -> Result<()> {
+    match value {
+        Some(v) if v.is_empty() || v.len() > 16 * 1024 || !v.chars().all(|c| c.is_ascii_graphic()) => Err(
+            Error::new(ErrorCode::DpopInvalid, format!("the {what} must be printable ASCII without spaces")),
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// The unsigned proof for the DPoP public key `jwk` (the host may hold the private half in WebCrypto).
+///
+/// # Errors
+/// `dpop_invalid` for a bad method, URL, nonce or token; `random_unavailable` when no `jti` can be drawn.
+pub fn unsigned(jwk: &PublicJwk, options: &ProofOptions<'_>) -> Result<Unsigned> {
+    check_token_value(options.nonce, "nonce")?;
+    check_token_value(options.access_token, "access token")?;
+    if options.now > crate::MAX_TIMESTAMP {
+        return Err(Error::new(ErrorCode::DpopInvalid, "the time is out of range"));
+    }
+    let header = Header { alg: Algorithm::Es256, typ: "dpop+jwt", kid: None, jwk: Some(jwk) };
+    let claims = Claims {
+        jti: random::jti()?,
+        htm: method(options.htm)?,
+        htu: target_uri(options.htu)?,
+        iat: options.now,
+        nonce: options.nonce,
+        ath: options.access_token.map(access_token_hash),
+    };
+    Unsigned::new(&header, &claims)
+}
+
+/// An ephemeral DPoP key pair, generated in memory and never exported.
+#[derive(Debug)]
+pub struct DpopKey {
+    key: SigningKey,
+}
+
+impl DpopKey {
+    /// A fresh P-256 key.
+    ///
+    /// # Errors
+    /// `random_unavailable` when the platform has no CSPRNG here.
+    pub fn generate() -> Result<Self> {
+        Ok(Self { key: SigningKey::generate_p256()? })
+    }
+
+    /// The public JWK placed in every proof header.
+    #[must_use]
+    pub fn public_jwk(&self) -> &PublicJwk {
+        self.key.public_jwk()
+    }
+
+    /// The RFC 7638 thumbprint: the `jkt` a DPoP-bound token is bound to.
+    #[must_use]
+    pub fn thumbprint(&self) -> String {
+        self.key.thumbprint()
+    }
+
+    /// A signed proof.
+    ///
+    /// # Errors
+    /// As [`unsigned`].
+    pub fn create_proof(&self, options: &ProofOptions<'_>) -> Result<String> {
+        unsigned(self.public_jwk(), options)?.sign(&self.key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc9449_section_7_1_ath() {
+        assert_eq!(access_token_hash("Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU"), "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo");
+    }
+
+    #[test]
+    fn htu_drops_query_and_fragment() -> Result<()> {
+        assert_eq!(target_uri("https://a.okta.com/api/v1/users/00u1?x=1#f")?, "https://a.okta.com/api/v1/users/00u1");
+        assert_eq!(target_uri("https://a.okta.com#f")?, "https://a.okta.com");
+        for bad in ["", "ftp://a", "https://", "/api/v1", "https://a b"] {
+            assert_eq!(target_uri(bad).map_err(|e| e.code()), Err(ErrorCode::DpopInvalid), "{bad}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn htm_is_upper_cased_and_validated() -> Result<()> {
+        assert_eq!(method("post")?, "POST");
+        assert!(method("GE T").is_err() && method("").is_err());
+        Ok(())
+    }
+}

@@ -1,0 +1,81 @@
+//! Public JSON Web Keys (RFC 7517) and their thumbprints (RFC 7638).
+//!
+//! Only public members are representable here: nothing built from this type can leak a private key.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::base64url;
+
+/// A public JWK as it appears in a DPoP proof header or a key's `publicJwk()`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kty")]
+pub enum PublicJwk {
+    /// An RSA public key.
+    #[serde(rename = "RSA")]
+    Rsa {
+        /// Modulus, base64url big-endian.
+        n: String,
+        /// Public exponent, base64url big-endian.
+        e: String,
+    },
+    /// An EC public key.
+    #[serde(rename = "EC")]
+    Ec {
+        /// Curve name, `P-256`.
+        crv: &'static str,
+        /// X coordinate, base64url.
+        x: String,
+        /// Y coordinate, base64url.
+        y: String,
+    },
+}
+
+impl PublicJwk {
+    /// The RFC 7638 canonical JSON: the required members only, in lexicographic order, no whitespace.
+    #[must_use]
+    pub fn canonical_json(&self) -> String {
+        // Every member value is base64url or a fixed curve name, so no JSON escaping is ever needed.
+        match self {
+            Self::Rsa { n, e } => format!(r#"{{"e":"{e}","kty":"RSA","n":"{n}"}}"#),
+            Self::Ec { crv, x, y } => format!(r#"{{"crv":"{crv}","kty":"EC","x":"{x}","y":"{y}"}}"#),
+        }
+    }
+
+    /// The RFC 7638 SHA-256 thumbprint, base64url: the `jkt` of DPoP.
+    #[must_use]
+    pub fn thumbprint(&self) -> String {
+        base64url::encode(&Sha256::digest(self.canonical_json().as_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PublicJwk;
+
+    #[test]
+    fn rfc7638_section_3_1_thumbprint() {
+        let jwk = PublicJwk::Rsa {
+            n: "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw".into(),
+            e: "AQAB".into(),
+        };
+        assert_eq!(jwk.thumbprint(), "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+    }
+
+    #[test]
+    fn rfc9449_jkt_of_the_example_ec_key() {
+        let jwk = PublicJwk::Ec {
+            crv: "P-256",
+            x: "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs".into(),
+            y: "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA".into(),
+        };
+        assert_eq!(jwk.thumbprint(), "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I");
+    }
+
+    #[test]
+    fn serializes_with_kty_first_and_public_members_only() -> serde_json::Result<()> {
+        let jwk = PublicJwk::Ec { crv: "P-256", x: "AA".into(), y: "AQ".into() };
+        assert_eq!(serde_json::to_string(&jwk)?, r#"{"kty":"EC","crv":"P-256","x":"AA","y":"AQ"}"#);
+        Ok(())
+    }
+}

@@ -1,0 +1,320 @@
+//! The customer's private key: parsed from whatever an admin pastes, used only to sign.
+//!
+//! Accepted forms (see [`SigningKey::parse`]): the Admin Console's private JWK, a JWKS, PEM PKCS#8 (RSA or EC),
+//! PKCS#1 `RSA PRIVATE KEY`, SEC1 `EC PRIVATE KEY`, bare base64 DER, each possibly wrapped in quotes, given as a
+//! JSON string, with CRLF, literal `\n` escapes or collapsed onto one line.
+//!
+//! Private parameters never leave this module except as a transient PKCS#8 document handed straight to
+//! WebCrypto's `importKey` by the wasm boundary. All intermediate copies are zeroized, and the key types of
+//! `rsa` and `p256` zeroize themselves on drop. `Debug` prints only public facts.
+
+mod der;
+mod jwk;
+mod pem;
+mod text;
+
+use core::fmt;
+
+use p256::ecdsa::signature::Signer as _;
+use rsa::traits::PublicKeyParts;
+use sha2::{Digest, Sha256, Sha384, Sha512};
+use zeroize::Zeroizing;
+
+use crate::base64url;
+use crate::error::{Error, ErrorCode, Result};
+use crate::jwk::PublicJwk;
+
+/// Largest key text accepted, in bytes: far above any real key (an 8192-bit JWK is about 6.5 KiB).
+pub const MAX_KEY_TEXT: usize = 64 * 1024;
+/// Smallest RSA modulus accepted, in bits.
+pub const MIN_RSA_BITS: usize = 2048;
+/// Largest RSA modulus accepted, in bits.
+pub const MAX_RSA_BITS: usize = 8192;
+/// Longest Key ID accepted.
+pub const MAX_KEY_ID: usize = 256;
+
+/// A JWS signature algorithm that okta-connect signs with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Algorithm {
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    Rs256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
+    Rs384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    Rs512,
+    /// ECDSA P-256 with SHA-256, signature as r‖s.
+    Es256,
+}
+
+impl Algorithm {
+    /// The JOSE name, e.g. `RS256`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Rs256 => "RS256",
+            Self::Rs384 => "RS384",
+            Self::Rs512 => "RS512",
+            Self::Es256 => "ES256",
+        }
+    }
+}
+
+impl serde::Serialize for Algorithm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> core::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The key family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyType {
+    /// RSA.
+    Rsa,
+    /// Elliptic curve (P-256).
+    Ec,
+}
+
+impl KeyType {
+    /// The JWK `kty` value.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::Ec => "EC",
+        }
+    }
+}
+
+/// The secret half; both variants zeroize on drop.
+enum Secret {
+    Rsa(Box<rsa::PrivateKey>),
+    P256(p256::ecdsa::SigningKey),
+}
+
+/// A parsed private key, ready to sign client assertions (or DPoP proofs).
+pub struct SigningKey {
+    secret: Secret,
+    algorithm: Algorithm,
+    key_id: Option<String>,
+    public: PublicJwk,
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("algorithm", &self.algorithm)
+            .field("key_id", &self.key_id)
+            .field("bits", &self.bits())
+            .field("thumbprint", &self.thumbprint())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    /// Parse a private key in any accepted form. `key_id`, when given (and not blank), becomes the JWS `kid`;
+    /// for a JWKS it selects the key; for a JWK with its own `kid` the two must agree.
+    ///
+    /// # Errors
+    /// A `key_*` code naming what is wrong with the text, with a fix for the admin.
+    pub fn parse(text: &str, key_id: Option<&str>) -> Result<Self> {
+        let key_id = normalize_key_id(key_id)?;
+        let parsed = text::parse(text, key_id.as_deref())?;
+        let key_id = match (parsed.kid, key_id) {
+            (Some(own), Some(given)) if own != given => {
+                return Err(Error::new(
+                    ErrorCode::KeyIdMismatch,
+                    format!("the Key ID \"{given}\" differs from the key's own kid \"{own}\""),
+                ));
+            }
+            (own, given) => own.or(given),
+        };
+        Self::from_secret(parsed.secret, parsed.algorithm, key_id)
+    }
+
+    /// A fresh random P-256 key (the ephemeral DPoP key).
+    ///
+    /// # Errors
+    /// `random_unavailable` when the platform has no CSPRNG here.
+    pub fn generate_p256() -> Result<Self> {
+        // Rejection sampling: a uniformly random 32-byte string is a valid scalar with overwhelming probability.
+        for _ in 0..8 {
+            let bytes = Zeroizing::new(crate::random::bytes::<32>()?);
+            if let Ok(key) = p256::ecdsa::SigningKey::from_slice(bytes.as_slice()) {
+                return Self::from_secret(Secret::P256(key), Algorithm::Es256, None);
+            }
+        }
+        Err(Error::new(ErrorCode::RandomUnavailable, "the random number generator returned invalid P-256 scalars"))
+    }
+
+    fn from_secret(secret: Secret, algorithm: Algorithm, key_id: Option<String>) -> Result<Self> {
+        let public = match &secret {
+            Secret::Rsa(key) => PublicJwk::Rsa {
+                n: base64url::encode(&key.n_bytes()),
+                e: base64url::encode(&key.e_bytes()),
+            },
+            Secret::P256(key) => {
+                let point = key.verifying_key().to_sec1_point(false);
+                let (Some(x), Some(y)) = (point.x(), point.y()) else {
+                    return Err(Error::new(ErrorCode::KeyMalformed, "the EC public point is the identity"));
+                };
+                PublicJwk::Ec { crv: "P-256", x: base64url::encode(x), y: base64url::encode(y) }
+            }
+        };
+        Ok(Self { secret, algorithm, key_id, public })
+    }
+
+    /// The JWS algorithm this key signs with.
+    #[must_use]
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The Key ID sent as the JWS `kid`, when known.
+    #[must_use]
+    pub fn key_id(&self) -> Option<&str> {
+        self.key_id.as_deref()
+    }
+
+    /// RSA or EC.
+    #[must_use]
+    pub fn key_type(&self) -> KeyType {
+        match self.secret {
+            Secret::Rsa(_) => KeyType::Rsa,
+            Secret::P256(_) => KeyType::Ec,
+        }
+    }
+
+    /// Modulus size for RSA, curve size for EC.
+    #[must_use]
+    pub fn bits(&self) -> usize {
+        match &self.secret {
+            Secret::Rsa(key) => key.n().bit_width_vartime() as usize,
+            Secret::P256(_) => 256,
+        }
+    }
+
+    /// The public JWK (no private members).
+    #[must_use]
+    pub fn public_jwk(&self) -> &PublicJwk {
+        &self.public
+    }
+
+    /// RFC 7638 SHA-256 thumbprint of the public key.
+    #[must_use]
+    pub fn thumbprint(&self) -> String {
+        self.public.thumbprint()
+    }
+
+    /// The raw JWS signature of `data`: PKCS#1 v1.5 for RSA (blinded), r‖s for ECDSA (RFC 6979).
+    ///
+    /// # Errors
+    /// `random_unavailable` if RSA blinding cannot get randomness.
+    pub fn sign(&self, data: &[u8]) -> Result<Vec<u8>> {
+        match &self.secret {
+            Secret::P256(key) => {
+                let signature: p256::ecdsa::Signature = key.sign(data);
+                Ok(signature.to_bytes().to_vec())
+            }
+            Secret::Rsa(key) => {
+                let signed = match self.algorithm {
+                    Algorithm::Rs384 => key.sign(rsa::Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(data)),
+                    Algorithm::Rs512 => key.sign(rsa::Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(data)),
+                    Algorithm::Rs256 | Algorithm::Es256 => {
+                        key.sign(rsa::Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(data))
+                    }
+                };
+                signed.map_err(|_| Error::new(ErrorCode::RandomUnavailable, "RSA signing failed (no randomness for blinding)"))
+            }
+        }
+    }
+
+    /// The private key as a PKCS#8 DER document, for a one-time import into a non-extractable WebCrypto key.
+    /// The buffer zeroizes itself when dropped.
+    ///
+    /// # Errors
+    /// `key_malformed` if the key cannot be encoded (does not happen for keys this module parsed).
+    pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        use pkcs8::EncodePrivateKey as _;
+        let document = match &self.secret {
+            Secret::Rsa(key) => key.to_pkcs8_der(),
+            Secret::P256(key) => key.to_pkcs8_der(),
+        }
+        .map_err(|_| Error::new(ErrorCode::KeyMalformed, "the key could not be encoded as PKCS#8"))?;
+        Ok(Zeroizing::new(document.as_bytes().to_vec()))
+    }
+}
+
+/// The outcome of parsing the text, before the Key ID is reconciled.
+struct Parsed {
+    secret: Secret,
+    algorithm: Algorithm,
+    kid: Option<String>,
+}
+
+fn normalize_key_id(key_id: Option<&str>) -> Result<Option<String>> {
+    let Some(key_id) = key_id.map(str::trim).filter(|k| !k.is_empty()) else {
+        return Ok(None);
+    };
+    if key_id.len() > MAX_KEY_ID || key_id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::new(ErrorCode::KeyIdInvalid, "the Key ID has spaces or control characters, or is too long"));
+    }
+    Ok(Some(key_id.to_owned()))
+}
+
+/// Check an RSA modulus size (in bits) against the accepted range.
+fn check_rsa_bits(bits: usize) -> Result<()> {
+    if bits < MIN_RSA_BITS {
+        return Err(Error::new(
+            ErrorCode::KeyRsaTooSmall,
+            format!("the RSA key has {bits} bits; at least {MIN_RSA_BITS} are required"),
+        ));
+    }
+    if bits > MAX_RSA_BITS {
+        return Err(Error::new(
+            ErrorCode::KeyRsaTooLarge,
+            format!("the RSA key has {bits} bits; at most {MAX_RSA_BITS} are supported"),
+        ));
+    }
+    Ok(())
+}
+
+/// Bit length of a big-endian unsigned integer.
+fn bit_length(be: &[u8]) -> usize {
+    let be = match be.iter().position(|b| *b != 0) {
+        Some(first) => be.get(first..).unwrap_or_default(),
+        None => return 0,
+    };
+    let lead = be.first().map_or(0, |b| 8 - b.leading_zeros() as usize);
+    (be.len() - 1) * 8 + lead
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bit_length_counts_from_first_set_bit() {
+        assert_eq!(bit_length(&[0, 0, 0x80, 0]), 16);
+        assert_eq!(bit_length(&[0x01]), 1);
+        assert_eq!(bit_length(&[]), 0);
+        assert_eq!(bit_length(&[0, 0]), 0);
+    }
+
+    #[test]
+    fn key_id_is_trimmed_and_validated() {
+        assert_eq!(normalize_key_id(Some("  abc ")).ok().flatten().as_deref(), Some("abc"));
+        assert_eq!(normalize_key_id(Some("   ")).ok().flatten(), None);
+        assert_eq!(normalize_key_id(Some("a b")).map_err(|e| e.code()), Err(ErrorCode::KeyIdInvalid));
+    }
+
+    #[test]
+    fn generated_p256_keys_differ_and_debug_is_redacted() -> Result<()> {
+        let a = SigningKey::generate_p256()?;
+        let b = SigningKey::generate_p256()?;
+        assert_ne!(a.thumbprint(), b.thumbprint());
+        assert_eq!(a.sign(b"x")?.len(), 64);
+        let debug = format!("{a:?}");
+        assert!(debug.contains("Es256") && !debug.contains("secret"), "{debug}");
+        Ok(())
+    }
+}

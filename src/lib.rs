@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod assertion;
+pub mod base64url;
+pub mod config;
+pub mod dpop;
+pub mod error;
+pub mod jwk;
+pub mod jws;
+pub mod key;
+pub mod random;
+
+pub use error::{Error, ErrorCode, Field, Result, Severity};
+pub use jwk::PublicJwk;
+pub use key::{Algorithm, KeyType, SigningKey};
+
+/// Largest accepted timestamp (seconds): JavaScript's safe-integer limit, so every time survives the trip to JS.
+pub const MAX_TIMESTAMP: u64 = (1 << 53) - 1;
