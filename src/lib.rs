@@ -17,3 +17,6 @@ pub use key::{Algorithm, KeyType, SigningKey};
 
 /// Largest accepted timestamp (seconds): JavaScript's safe-integer limit, so every time survives the trip to JS.
 pub const MAX_TIMESTAMP: u64 = (1 << 53) - 1;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

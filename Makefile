@@ -1,0 +1,23 @@
+# okta-connect: the two commands of the README are `make demo` and `make test`.
+# Every target installs what it needs first (scripts/setup.sh skips whatever is already present).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help setup build test demo
+
+help:
+	@echo "make build  - build pkg/, the npm package"
+	@echo "make test   - run every test suite (native, wasm in Node and Chromium, JS, emulator)"
+	@echo "make demo   - run the integrations page against the local Okta emulator"
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	@bash scripts/build.sh
+
+test: build
+	@bash scripts/test.sh
+
+demo: build
+	@bash scripts/demo.sh

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds pkg/, the npm package: one `--target web` wasm build, optimised with binaryen's wasm-opt (from npm),
+# plus the JS entry points for Node, browsers/bundlers and workerd from js/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+wasm-pack build --release --target web --out-dir pkg --out-name okta_connect --no-pack >&2
+wasm=pkg/okta_connect_bg.wasm
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  --enable-reference-types --enable-multivalue "$wasm" -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+
+version=$(awk -F'"' '/^version = / {print $2; exit}' Cargo.toml)
+cp js/*.js js/*.d.ts pkg/
+sed "s/@VERSION@/$version/" js/package.json > pkg/package.json
+cp README.md pkg/README.md
+rm -f pkg/.gitignore
+
+# Let the repository's own tests and examples import the package by name, exactly as customers do.
+mkdir -p node_modules
+ln -sfn ../pkg node_modules/okta-connect
+printf '[build] pkg/ ready: %s bytes wasm, %s bytes gzip -9\n' "$(wc -c < "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" >&2

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every test suite, keeps going after a failure, and ends with one summary line over all suites:
+# "N passed, N failed". Exits non-zero when any suite failed (or ran no test).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+total_pass=0 total_fail=0 broken=()
+
+# count_rust FILE: sums cargo/wasm-bindgen-test "test result:" lines.
+count_rust() {
+  awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+       END { print p + 0, f + 0 }' "$1"
+}
+# count_node FILE: node --test's TAP summary.
+count_node() {
+  awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { print p + 0, f + 0 }' "$1"
+}
+
+suite() {
+  local name=$1 counter=$2; shift 2
+  local log="$out/$name.log"
+  printf '\n=== %s: %s\n' "$name" "$*"
+  "$@" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  read -r pass fail < <("$counter" "$log")
+  printf '=== %s: %d passed, %d failed (exit %d)\n' "$name" "$pass" "$fail" "$status"
+  total_pass=$((total_pass + pass)); total_fail=$((total_fail + fail))
+  if (( status != 0 || pass == 0 )); then broken+=("$name"); fi
+}
+
+suite rust-native count_rust cargo test --quiet
+suite wasm-node count_rust wasm-pack test --node --test wasm
+suite wasm-chromium count_rust wasm-pack test --headless --chrome --features browser-tests --test wasm
+suite js count_node node --test --test-reporter=tap tests/js/ tests/emulator/
+
+printf '\n'
+if (( ${#broken[@]} )); then
+  printf 'failing suites: %s\n' "${broken[*]}"
+  # A suite that crashed without reporting counts as one failure, so the summary can never read as green.
+  (( total_fail == 0 )) && total_fail=${#broken[@]}
+fi
+printf '%d passed, %d failed\n' "$total_pass" "$total_fail"
+(( ${#broken[@]} == 0 ))
