@@ -124,6 +124,14 @@ impl DpopKey {
         self.key.thumbprint()
     }
 
+    /// The raw ES256 signature (r‖s) of `data`, for a proof drafted elsewhere.
+    ///
+    /// # Errors
+    /// As [`SigningKey::sign`].
+    pub fn sign(&self, data: &[u8]) -> Result<Vec<u8>> {
+        self.key.sign(data)
+    }
+
     /// A signed proof.
     ///
     /// # Errors

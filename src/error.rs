@@ -160,6 +160,63 @@ error_codes! {
     AssertionInvalid = "assertion_invalid", fix: None;
     /// A DPoP proof option is invalid (e.g. an empty method or a non-http URL).
     DpopInvalid = "dpop_invalid", fix: None;
+    /// The API was used out of order (e.g. a response reported for a request never sent). A bug in the caller.
+    ApiMisuse = "api_misuse", fix: None;
+
+    /// The org could not be reached (DNS, TLS, network, or CORS in a browser).
+    NetworkError = "network_error", fix: Some("Check the org URL, and the network path to Okta. In a browser, add this page's origin as a Trusted Origin (Security > API > Trusted Origins, CORS).");
+    /// Okta did not answer within the timeout.
+    Timeout = "timeout", fix: None;
+    /// The caller aborted the request.
+    Aborted = "aborted", fix: None;
+    /// A password-changing request failed without a clear answer; it may or may not have been applied.
+    OutcomeUnknown = "outcome_unknown", fix: Some("The change may have been applied: look the user up (or check the System Log) before trying again.");
+    /// The response was not what Okta sends (not JSON, missing members, or too large).
+    OktaBadResponse = "okta_bad_response", fix: Some("Check that the org URL points at Okta itself, not at a proxy or a custom page.");
+    /// The token endpoint does not exist at this URL: not an Okta org, or a mistyped subdomain.
+    OktaOrgNotFound = "okta_org_not_found", fix: Some("Check the org URL: it is the address you sign in to, e.g. https://acme.okta.com (Admin Console > your name in the top right).");
+    /// The app still authenticates with a client secret.
+    OktaClientSecretSelected = "okta_client_secret_selected", fix: Some("In the Admin Console open the app > General > Client Credentials > Edit, choose \"Public key / Private key\", add the public key, and Save.");
+    /// Okta does not know this client ID in this org.
+    OktaUnknownClient = "okta_unknown_client", fix: Some("Copy the Client ID again from the app's General tab, and check the org URL is the org the app lives in.");
+    /// The assertion's signature does not verify with any key registered for the app.
+    OktaWrongKey = "okta_wrong_key", fix: Some("The private key does not belong to any public key of this app: in General > Client Credentials > Public keys, check the key is listed and Active, or generate a new key and paste its private key.");
+    /// The Key ID is not one of the app's keys, or is missing while the app has several keys.
+    OktaWrongKid = "okta_wrong_kid", fix: Some("Enter the Key ID (KID) shown next to this key in the app's Public keys table (required when the app has several keys).");
+    /// The app has no public keys registered.
+    OktaNoPublicKey = "okta_no_public_key", fix: Some("In the app's General > Client Credentials > Public keys, click Add key and add (or generate) the key pair whose private key you pasted.");
+    /// The assertion's audience did not match the endpoint invoked.
+    OktaWrongAudience = "okta_wrong_audience", fix: Some("Use the org's Okta domain (https://your-org.okta.com) as the org URL, not a custom domain alias.");
+    /// Okta rejected the assertion's timestamps: this machine's clock is off.
+    OktaClockSkew = "okta_clock_skew", fix: Some("Synchronise this machine's clock (NTP); Okta rejects assertions issued in the future or already expired.");
+    /// Okta says the assertion was already used.
+    OktaAssertionReplayed = "okta_assertion_replayed", fix: None;
+    /// The app is not an API Services (service) app.
+    OktaNotServiceApp = "okta_not_service_app", fix: Some("Create the integration as Applications > Create App Integration > API Services; other app types cannot use client credentials.");
+    /// `okta.users.manage` is not granted to the app.
+    OktaScopeNotGranted = "okta_scope_not_granted", fix: Some("In the Admin Console open the app > Okta API Scopes and click Grant next to okta.users.manage (a Super Administrator must do this).");
+    /// Okta rejected the DPoP proof.
+    OktaDpopRejected = "okta_dpop_rejected", fix: None;
+    /// Okta kept asking for a new DPoP nonce.
+    OktaDpopNonceLoop = "okta_dpop_nonce_loop", fix: None;
+    /// The app's admin role does not allow this (no role, too weak a role, or the target user is an administrator).
+    OktaPermissionDenied = "okta_permission_denied", fix: Some("Assign the Organization Administrator role to the app (the app > Admin roles > Edit assignments > Add assignment). Users who hold admin roles can only be changed by a Super Administrator.");
+    /// The access token was rejected.
+    OktaInvalidToken = "okta_invalid_token", fix: None;
+    /// No user with this id or login.
+    OktaUserNotFound = "okta_user_not_found", fix: None;
+    /// The operation is not allowed in the user's current status.
+    OktaUserStatus = "okta_user_status", fix: None;
+    /// The password does not meet the org's password policy; `causes` says why.
+    OktaPasswordPolicy = "okta_password_policy", fix: Some("Choose a password that meets the org's password policy (Security > Authenticators > Password > Edit).");
+    /// Okta refused the request as invalid.
+    OktaValidation = "okta_validation", fix: None;
+    /// Rate limit still exceeded after waiting.
+    OktaRateLimited = "okta_rate_limited", fix: Some("Okta's rate limit for this app is exhausted: wait for X-Rate-Limit-Reset, or raise the app's share under Applications > the app > Application rate limits.");
+    /// Okta answered with a server error.
+    OktaServerError = "okta_server_error", fix: None;
+    /// Any other Okta error.
+    OktaApiError = "okta_api_error", fix: None;
 }
 
 impl fmt::Display for ErrorCode {
@@ -168,18 +225,61 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// What Okta said, when an error comes from an Okta response.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OktaDetails {
+    /// HTTP status.
+    pub status: u16,
+    /// Okta's `errorCode` (`E0000001`) or OAuth `error` (`invalid_client`).
+    pub error_code: Option<String>,
+    /// Okta's `errorSummary` or OAuth `error_description`.
+    pub error_summary: Option<String>,
+    /// `errorCauses[].errorSummary`.
+    pub error_causes: Vec<String>,
+    /// Okta's `errorId`, for support cases and the System Log.
+    pub error_id: Option<String>,
+}
+
 /// The error type of every fallible operation in okta-connect.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     code: ErrorCode,
     message: String,
     field: Option<Field>,
+    retryable: bool,
+    okta: Option<Box<OktaDetails>>,
 }
 
 impl Error {
     /// A new error with a message; the fix comes from the code.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), field: None }
+        Self { code, message: message.into(), field: None, retryable: false, okta: None }
+    }
+
+    /// Mark whether trying again later may succeed.
+    #[must_use]
+    pub fn with_retryable(mut self, retryable: bool) -> Self {
+        self.retryable = retryable;
+        self
+    }
+
+    /// Attach what Okta answered.
+    #[must_use]
+    pub fn with_okta(mut self, okta: OktaDetails) -> Self {
+        self.okta = Some(Box::new(okta));
+        self
+    }
+
+    /// Whether trying the same operation again later may succeed.
+    #[must_use]
+    pub fn retryable(&self) -> bool {
+        self.retryable
+    }
+
+    /// What Okta answered, when the error comes from a response.
+    #[must_use]
+    pub fn okta(&self) -> Option<&OktaDetails> {
+        self.okta.as_deref()
     }
 
     /// Attach the configuration field the error belongs to.

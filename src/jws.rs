@@ -42,6 +42,19 @@ impl Unsigned {
         Ok(Self { algorithm: header.alg, signing_input })
     }
 
+    /// Rebuild from a signing input this crate produced earlier (it crossed to the host and back).
+    ///
+    /// # Errors
+    /// `invalid_argument` when the input is not `base64url.base64url`.
+    pub fn from_parts(algorithm: Algorithm, signing_input: &str) -> Result<Self> {
+        let valid = signing_input.split('.').count() == 2
+            && signing_input.split('.').all(|part| !part.is_empty() && base64url::decode(part).is_some());
+        if !valid {
+            return Err(Error::new(ErrorCode::InvalidArgument, "not a JWS signing input"));
+        }
+        Ok(Self { algorithm, signing_input: signing_input.to_owned() })
+    }
+
     /// The algorithm the signature must use.
     #[must_use]
     pub fn algorithm(&self) -> Algorithm {

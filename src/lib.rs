@@ -8,10 +8,11 @@ pub mod dpop;
 pub mod error;
 pub mod jwk;
 pub mod jws;
+pub mod protocol;
 pub mod key;
 pub mod random;
 
-pub use error::{Error, ErrorCode, Field, Result, Severity};
+pub use error::{Error, ErrorCode, Field, OktaDetails, Result, Severity};
 pub use jwk::PublicJwk;
 pub use key::{Algorithm, KeyType, SigningKey};
 

@@ -32,7 +32,13 @@ export type ErrorCode =
   | 'key_encrypted' | 'key_rsa_too_small' | 'key_rsa_too_large' | 'key_unsupported_type' | 'key_unsupported_curve'
   | 'key_mismatch' | 'key_alg_mismatch' | 'key_wrong_use' | 'key_ambiguous' | 'key_id_not_found' | 'key_id_mismatch'
   | 'key_id_invalid'
-  | 'assertion_invalid' | 'dpop_invalid';
+  | 'assertion_invalid' | 'dpop_invalid' | 'api_misuse'
+  | 'network_error' | 'timeout' | 'aborted' | 'outcome_unknown' | 'okta_bad_response' | 'okta_org_not_found'
+  | 'okta_client_secret_selected' | 'okta_unknown_client' | 'okta_wrong_key' | 'okta_wrong_kid' | 'okta_no_public_key'
+  | 'okta_wrong_audience' | 'okta_clock_skew' | 'okta_assertion_replayed' | 'okta_not_service_app'
+  | 'okta_scope_not_granted' | 'okta_dpop_rejected' | 'okta_dpop_nonce_loop' | 'okta_permission_denied'
+  | 'okta_invalid_token' | 'okta_user_not_found' | 'okta_user_status' | 'okta_password_policy' | 'okta_validation'
+  | 'okta_rate_limited' | 'okta_server_error' | 'okta_api_error';
 
 /** What every okta-connect function throws. */
 export interface OktaConnectError extends Error {
@@ -42,6 +48,18 @@ export interface OktaConnectError extends Error {
   fix?: string;
   /** The configuration field concerned, when there is one. */
   field?: ConfigField;
+  /** Whether the same operation may succeed if tried again later. */
+  retryable: boolean;
+  /** HTTP status of Okta's answer, when the error comes from one. */
+  status?: number;
+  /** Okta's errorCode (E0000001…) or OAuth error (invalid_client…). */
+  errorCode?: string;
+  /** Okta's errorSummary or error_description. */
+  errorSummary?: string;
+  /** Okta's errorCauses[].errorSummary (e.g. password policy violations). */
+  errorCauses?: string[];
+  /** Okta's errorId, for the System Log and support cases. */
+  errorId?: string;
 }
 
 /** Input of `validateConfig`: the Connect dialog's fields. */
@@ -107,6 +125,78 @@ export interface ClientAssertionOptions {
   lifetimeSeconds?: number;
 }
 
+/** Options of `new Session`: the URL policy plus retry tuning. */
+export interface SessionOptions extends ValidateOptions {
+  /** Longest single wait for a rate limit to reset, in ms (default 60000). */
+  maxRateLimitWaitMs?: number;
+}
+
+/** An Okta user (the fields the platform needs). */
+export interface OktaUser {
+  id: string;
+  status: string;
+  login: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  transitioningToStatus?: string;
+  passwordChanged?: string;
+  lastLogin?: string;
+}
+
+/** What an operation does. `user` is an Okta user id or a login. */
+export type OperationSpec =
+  | { type: 'token' }
+  | { type: 'getUser'; user: string }
+  | { type: 'setPassword'; user: string; password: string; revokeSessions?: boolean }
+  | { type: 'resetPassword'; user: string; sendEmail: boolean; revokeSessions?: boolean }
+  | { type: 'expirePassword'; user: string; tempPassword?: boolean; revokeSessions?: boolean }
+  | { type: 'revokeSessions'; user: string }
+  | { type: 'verify' };
+
+export type CheckId = 'config' | 'reachable' | 'client_auth' | 'dpop' | 'scope' | 'role';
+/** One Connect verification check. */
+export interface Check {
+  id: CheckId;
+  status: 'running' | 'pass' | 'fail' | 'skip';
+  detail: string;
+  fix?: string;
+  code?: ErrorCode;
+}
+
+export type Outcome =
+  | { type: 'token' }
+  | { type: 'user'; user: OktaUser }
+  | { type: 'passwordSet'; user: OktaUser }
+  | { type: 'resetPassword'; resetPasswordUrl?: string }
+  | { type: 'expirePassword'; tempPassword?: string; user?: OktaUser }
+  | { type: 'sessionsRevoked' }
+  | { type: 'verified'; ok: boolean; checks: Check[] };
+
+/** A request the host must perform exactly as given. */
+export interface HttpRequestSpec {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  headers: [string, string][];
+  body?: string;
+}
+
+/** One input to sign with the client key or the DPoP key. */
+export interface SignInput {
+  signer: 'client' | 'dpop';
+  algorithm: Algorithm;
+  input: string;
+}
+
+/** What the host does next. */
+export type Step =
+  | { type: 'sign'; inputs: SignInput[] }
+  | { type: 'send'; request: HttpRequestSpec }
+  | { type: 'needToken' }
+  | { type: 'wait'; ms: number }
+  | { type: 'progress'; check: Check }
+  | { type: 'done'; outcome: Outcome };
+
 /** Options of `DpopKey.createProof`. */
 export interface DpopProofOptions {
   htm: string;
@@ -132,6 +222,17 @@ fn to_js(error: &Error) -> JsValue {
     }
     if let Some(field) = error.field() {
         set(object, "field", &field.as_str().into());
+    }
+    set(object, "retryable", &error.retryable().into());
+    if let Some(okta) = error.okta() {
+        set(object, "status", &okta.status.into());
+        for (name, value) in [("errorCode", &okta.error_code), ("errorSummary", &okta.error_summary), ("errorId", &okta.error_id)] {
+            if let Some(value) = value {
+                set(object, name, &value.into());
+            }
+        }
+        let causes: Array = okta.error_causes.iter().map(|c| JsValue::from_str(c)).collect();
+        set(object, "errorCauses", &causes.into());
     }
     js.into()
 }
@@ -481,9 +582,385 @@ impl JsDpopKey {
         self.inner.thumbprint()
     }
 
+    /// The raw ES256 signature (r‖s) of `data`.
+    pub fn sign(&self, #[wasm_bindgen(unchecked_param_type = "Uint8Array")] data: JsValue) -> JsResult<Uint8Array> {
+        let data = bytes(&data, "data")?;
+        js(self.inner.sign(&data)).map(|sig| Uint8Array::from(sig.as_slice()))
+    }
+
     /// The public JWK placed in proofs.
     #[wasm_bindgen(js_name = publicJwk, unchecked_return_type = "PublicJwk")]
     pub fn public_jwk(&self) -> JsResult<JsValue> {
         to_plain(self.inner.public_jwk())
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The protocol: a session and its operations
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::protocol::{self, Failure, OperationSpec, Outcome, Response, Step, UserRef};
+use zeroize::Zeroizing;
+
+/// An org connection's protocol state (token cache, DPoP nonces, clock offset). Holds no private key.
+#[wasm_bindgen(js_name = Session)]
+pub struct JsSession {
+    inner: Rc<RefCell<protocol::Session>>,
+}
+
+fn public_ec_jwk(value: &JsValue) -> crate::Result<PublicJwk> {
+    let value = options_object(value, "dpopJwk")?;
+    let field = |name| required_string(&value, name);
+    let (kty, crv, x, y) = (field("kty")?, field("crv")?, field("x")?, field("y")?);
+    let decoded = |c: &str| crate::base64url::decode(c).filter(|b| b.len() == 32);
+    match (kty.as_str(), crv.as_str(), decoded(&x), decoded(&y)) {
+        ("EC", "P-256", Some(xb), Some(yb)) => {
+            let mut sec1 = vec![4u8];
+            sec1.extend_from_slice(&xb);
+            sec1.extend_from_slice(&yb);
+            p256::PublicKey::from_sec1_bytes(&sec1).map_err(|_| invalid("dpopJwk is not a point on P-256"))?;
+            Ok(PublicJwk::Ec { crv: "P-256", x, y })
+        }
+        _ => Err(invalid("dpopJwk must be a public P-256 JWK {kty: 'EC', crv: 'P-256', x, y}")),
+    }
+}
+
+fn borrow(session: &Rc<RefCell<protocol::Session>>) -> JsResult<std::cell::RefMut<'_, protocol::Session>> {
+    session.try_borrow_mut().map_err(|_| to_js(&Error::new(ErrorCode::ApiMisuse, "the session is busy")))
+}
+
+#[wasm_bindgen(js_class = Session)]
+impl JsSession {
+    /// A session for `orgUrl` (checked against the URL policy again) and `clientId`, signing with `key`'s
+    /// algorithm and kid; `dpopJwk` is the public half of the DPoP key (WebCrypto's or a `DpopKey`'s).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string")] org_url: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] client_id: JsValue,
+        key: &JsSigningKey,
+        #[wasm_bindgen(unchecked_param_type = "PublicJwk")] dpop_jwk: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SessionOptions")] options: JsValue,
+    ) -> JsResult<JsSession> {
+        let result = (|| {
+            let org_url = org_url.as_string().ok_or_else(|| invalid("orgUrl must be a string"))?;
+            let client_id = client_id.as_string().ok_or_else(|| invalid("clientId must be a string"))?;
+            let policy = url_policy(&options)?;
+            let report = config::validate(
+                &ConfigInput { org_url: &org_url, client_id: &client_id, private_key: "", key_id: None },
+                &policy,
+            );
+            let (Some(org), Some(client_id)) = (report.org_url, report.client_id) else {
+                let problem = report.problems.iter().find(|p| p.severity == crate::Severity::Error && p.field != Field::PrivateKey);
+                return Err(problem.map_or_else(
+                    || invalid("orgUrl or clientId is invalid"),
+                    |p| Error::new(p.code, p.message.clone()).with_field(p.field),
+                ));
+            };
+            let mut tuning = protocol::SessionOptions::default();
+            if let Some(ms) = optional_integer(&options_object(&options, "options")?, "maxRateLimitWaitMs")? {
+                tuning.max_rate_limit_wait_ms = ms;
+            }
+            Ok(protocol::Session::new(org, client_id, &key.inner, public_ec_jwk(&dpop_jwk)?, tuning))
+        })();
+        js(result).map(|session| Self { inner: Rc::new(RefCell::new(session)) })
+    }
+
+    /// The normalised org URL.
+    #[wasm_bindgen(getter, js_name = orgUrl)]
+    pub fn org_url(&self) -> JsResult<String> {
+        Ok(borrow(&self.inner)?.org_url().as_str().to_owned())
+    }
+
+    /// The DPoP key's thumbprint (`jkt`).
+    #[wasm_bindgen(getter, js_name = dpopThumbprint)]
+    pub fn dpop_thumbprint(&self) -> JsResult<String> {
+        Ok(borrow(&self.inner)?.dpop_thumbprint())
+    }
+
+    /// The cached access token while it is good for another minute.
+    #[wasm_bindgen(js_name = accessToken)]
+    pub fn access_token(&self, now_ms: f64) -> JsResult<Option<String>> {
+        Ok(borrow(&self.inner)?.access_token(millis(now_ms)).map(str::to_owned))
+    }
+
+    /// Whether the cached token is DPoP-bound.
+    #[wasm_bindgen(js_name = tokenIsDpop)]
+    pub fn token_is_dpop(&self) -> JsResult<Option<bool>> {
+        Ok(borrow(&self.inner)?.token_is_dpop())
+    }
+
+    /// A client assertion's signing input (sign it with the client key, then `finishJws`).
+    #[wasm_bindgen(js_name = draftClientAssertion, unchecked_return_type = "SignInput")]
+    pub fn draft_client_assertion(&self, now_ms: f64) -> JsResult<JsValue> {
+        let unsigned = js(borrow(&self.inner)?.unsigned_client_assertion(millis(now_ms)))?;
+        to_plain(&SignInputOut { signer: "client", algorithm: unsigned.algorithm().as_str(), input: unsigned.signing_input() })
+    }
+
+    /// A DPoP proof's signing input (sign it with the DPoP key, then `finishJws`).
+    #[wasm_bindgen(js_name = draftDpopProof, unchecked_return_type = "SignInput")]
+    pub fn draft_dpop_proof(&self, #[wasm_bindgen(unchecked_param_type = "DpopProofOptions")] options: JsValue, now_ms: f64) -> JsResult<JsValue> {
+        let unsigned = js((|| {
+            let options = options_object(&options, "options")?;
+            let htm = required_string(&options, "htm")?;
+            let htu = required_string(&options, "htu")?;
+            let nonce = optional_string(&options, "nonce")?;
+            let access_token = optional_string(&options, "accessToken")?;
+            let now = optional_integer(&options, "now")?.unwrap_or(millis(now_ms) / 1000);
+            let options = ProofOptions { htm: &htm, htu: &htu, nonce: nonce.as_deref(), access_token: access_token.as_deref(), now };
+            borrow(&self.inner).map_err(|_| Error::new(ErrorCode::ApiMisuse, "the session is busy"))?.unsigned_dpop_proof(&options)
+        })())?;
+        to_plain(&SignInputOut { signer: "dpop", algorithm: unsigned.algorithm().as_str(), input: unsigned.signing_input() })
+    }
+
+    /// Start an operation.
+    pub fn begin(&self, #[wasm_bindgen(unchecked_param_type = "OperationSpec")] spec: JsValue) -> JsResult<JsOperation> {
+        let spec = js(operation_spec(&spec))?;
+        let operation = js(protocol::Operation::new(spec, &mut *borrow(&self.inner)?))?;
+        Ok(JsOperation { session: Rc::clone(&self.inner), inner: operation })
+    }
+}
+
+fn millis(now_ms: f64) -> u64 {
+    if now_ms.is_finite() && now_ms >= 0.0 { now_ms.min(crate::MAX_TIMESTAMP as f64) as u64 } else { 0 }
+}
+
+fn operation_spec(value: &JsValue) -> crate::Result<OperationSpec> {
+    let spec = options_object(value, "spec")?;
+    let kind = required_string(&spec, "type")?;
+    let user = || UserRef::parse(&required_string(&spec, "user")?);
+    let flag = |name| optional_bool(&spec, name);
+    Ok(match kind.as_str() {
+        "token" => OperationSpec::Token,
+        "verify" => OperationSpec::Verify,
+        "getUser" => OperationSpec::GetUser { user: user()? },
+        "revokeSessions" => OperationSpec::RevokeSessions { user: user()? },
+        "setPassword" => OperationSpec::SetPassword {
+            user: user()?,
+            password: Zeroizing::new(required_string(&spec, "password")?),
+            revoke_sessions: flag("revokeSessions")?,
+        },
+        "resetPassword" => {
+            let send_email = get(&spec, "sendEmail")?.as_bool().ok_or_else(|| invalid("sendEmail must be true or false"))?;
+            OperationSpec::ResetPassword { user: user()?, send_email, revoke_sessions: flag("revokeSessions")? }
+        }
+        "expirePassword" => OperationSpec::ExpirePassword {
+            user: user()?,
+            temp_password: flag("tempPassword")?,
+            revoke_sessions: flag("revokeSessions")?,
+        },
+        other => return Err(invalid(format!("unknown operation type \"{other}\""))),
+    })
+}
+
+/// One operation, driven by the host: `next()`, then sign / send / wait as the step says.
+#[wasm_bindgen(js_name = Operation)]
+pub struct JsOperation {
+    session: Rc<RefCell<protocol::Session>>,
+    inner: protocol::Operation,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+enum StepOut<'a> {
+    Sign { inputs: Vec<SignInputOut<'a>> },
+    Send { request: RequestOut<'a> },
+    NeedToken,
+    Wait { ms: u64 },
+    Progress { check: &'a protocol::Check },
+    Done { outcome: OutcomeOut<'a> },
+}
+
+#[derive(Serialize)]
+struct SignInputOut<'a> {
+    signer: &'static str,
+    algorithm: &'static str,
+    input: &'a str,
+}
+
+#[derive(Serialize)]
+struct RequestOut<'a> {
+    method: &'static str,
+    url: &'a str,
+    headers: &'a [(String, String)],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+enum OutcomeOut<'a> {
+    Token,
+    User { user: &'a protocol::User },
+    PasswordSet { user: &'a protocol::User },
+    #[serde(rename_all = "camelCase")]
+    ResetPassword {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reset_password_url: Option<&'a str>,
+    },
+    #[serde(rename_all = "camelCase")]
+    ExpirePassword {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        temp_password: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        user: Option<&'a protocol::User>,
+    },
+    SessionsRevoked,
+    Verified { ok: bool, checks: &'a [protocol::Check] },
+}
+
+fn outcome_out(outcome: &Outcome) -> OutcomeOut<'_> {
+    match outcome {
+        Outcome::Token => OutcomeOut::Token,
+        Outcome::User(user) => OutcomeOut::User { user },
+        Outcome::PasswordSet(user) => OutcomeOut::PasswordSet { user },
+        Outcome::ResetPassword { reset_password_url } => {
+            OutcomeOut::ResetPassword { reset_password_url: reset_password_url.as_ref().map(protocol::Secret::expose) }
+        }
+        Outcome::ExpirePassword { temp_password, user } => OutcomeOut::ExpirePassword {
+            temp_password: temp_password.as_ref().map(protocol::Secret::expose),
+            user: user.as_ref(),
+        },
+        Outcome::SessionsRevoked => OutcomeOut::SessionsRevoked,
+        Outcome::Verified { ok, checks } => OutcomeOut::Verified { ok: *ok, checks },
+    }
+}
+
+fn step_out(step: &Step) -> StepOut<'_> {
+    match step {
+        Step::Sign(inputs) => StepOut::Sign {
+            inputs: inputs
+                .iter()
+                .map(|i| SignInputOut { signer: i.signer.as_str(), algorithm: i.algorithm.as_str(), input: &i.input })
+                .collect(),
+        },
+        Step::Send(request) => StepOut::Send {
+            request: RequestOut {
+                method: request.method.as_str(),
+                url: &request.url,
+                headers: &request.headers,
+                body: request.body.as_deref().map(String::as_str),
+            },
+        },
+        Step::NeedToken => StepOut::NeedToken,
+        Step::Wait(ms) => StepOut::Wait { ms: *ms },
+        Step::Progress(check) => StepOut::Progress { check },
+        Step::Done(outcome) => StepOut::Done { outcome: outcome_out(outcome) },
+    }
+}
+
+#[wasm_bindgen(js_class = Operation)]
+impl JsOperation {
+    /// The next step (`nowMs` is `Date.now()`). Throws the operation's error when it fails.
+    #[wasm_bindgen(unchecked_return_type = "Step")]
+    pub fn next(&mut self, now_ms: f64) -> JsResult<JsValue> {
+        let step = js(self.inner.next(&mut *borrow(&self.session)?, millis(now_ms)))?;
+        to_plain(&step_out(&step))
+    }
+
+    /// The raw signatures for the last `sign` step, in order.
+    #[wasm_bindgen(js_name = provideSignatures)]
+    pub fn provide_signatures(&mut self, #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] signatures: JsValue) -> JsResult<()> {
+        if !Array::is_array(&signatures) {
+            return Err(to_js(&invalid("signatures must be an array of Uint8Array")));
+        }
+        let signatures = Array::from(&signatures).iter().map(|s| bytes(&s, "signature")).collect::<JsResult<Vec<Vec<u8>>>>()?;
+        js(self.inner.provide_signatures(&signatures))
+    }
+
+    /// The response to the last `send` step.
+    #[wasm_bindgen(js_name = handleResponse)]
+    pub fn handle_response(
+        &mut self,
+        status: u16,
+        #[wasm_bindgen(unchecked_param_type = "[string, string][]")] headers: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
+        now_ms: f64,
+    ) -> JsResult<()> {
+        let response = js((|| {
+            if !Array::is_array(&headers) {
+                return Err(invalid("headers must be an array of [name, value] pairs"));
+            }
+            let headers = Array::from(&headers)
+                .iter()
+                .map(|pair| {
+                    let pair = Array::from(&pair);
+                    match (pair.get(0).as_string(), pair.get(1).as_string()) {
+                        (Some(name), Some(value)) => Ok((name, value)),
+                        _ => Err(invalid("headers must be an array of [name, value] string pairs")),
+                    }
+                })
+                .collect::<crate::Result<Vec<(String, String)>>>()?;
+            let body = body.as_string().ok_or_else(|| invalid("body must be a string"))?;
+            Ok(Response { status, headers, body })
+        })())?;
+        js(self.inner.handle_response(&mut *borrow(&self.session)?, &response, millis(now_ms)))
+    }
+
+    /// The last `send` step got no response: `timeout`, `network` or `aborted`.
+    #[wasm_bindgen(js_name = handleFailure)]
+    pub fn handle_failure(&mut self, #[wasm_bindgen(unchecked_param_type = "'timeout' | 'network' | 'aborted'")] kind: JsValue) -> JsResult<()> {
+        let failure = match kind.as_string().as_deref() {
+            Some("timeout") => Failure::Timeout,
+            Some("network") => Failure::Network,
+            Some("aborted") => Failure::Aborted,
+            _ => return Err(to_js(&invalid("the failure must be 'timeout', 'network' or 'aborted'"))),
+        };
+        js(self.inner.handle_failure(&*borrow(&self.session)?, failure))
+    }
+}
+
+/// Import the client key into WebCrypto as a non-extractable signing key. The PKCS#8 bytes exist in JS memory
+/// only for the duration of the `importKey` call and are overwritten with zeros right after it.
+#[wasm_bindgen(js_name = importClientKey, unchecked_return_type = "Promise<CryptoKey>")]
+pub fn import_client_key(key: &JsSigningKey, #[wasm_bindgen(unchecked_param_type = "SubtleCrypto")] subtle: JsValue) -> JsResult<js_sys::Promise> {
+    let der = js(key.inner.to_pkcs8_der())?;
+    let buffer = Uint8Array::from(der.as_slice());
+    let algorithm = Object::new();
+    match key.inner.key_type() {
+        crate::KeyType::Rsa => {
+            set(&algorithm, "name", &"RSASSA-PKCS1-v1_5".into());
+            let hash = match key.inner.algorithm() {
+                crate::Algorithm::Rs384 => "SHA-384",
+                crate::Algorithm::Rs512 => "SHA-512",
+                _ => "SHA-256",
+            };
+            set(&algorithm, "hash", &hash.into());
+        }
+        crate::KeyType::Ec => {
+            set(&algorithm, "name", &"ECDSA".into());
+            set(&algorithm, "namedCurve", &"P-256".into());
+        }
+    }
+    let import = Reflect::get(&subtle, &"importKey".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(import) = import else {
+        return Err(to_js(&invalid("subtle must be a SubtleCrypto")));
+    };
+    let usages: Array = [JsValue::from_str("sign")].into_iter().collect();
+    let args: Array = [JsValue::from_str("pkcs8"), buffer.clone().into(), algorithm.into(), JsValue::FALSE, usages.into()].into_iter().collect();
+    let result = import.apply(&subtle, &args);
+    buffer.fill(0, 0, buffer.length());
+    let promise = result?;
+    promise.dyn_into::<js_sys::Promise>().map_err(|_| to_js(&invalid("importKey did not return a promise")))
+}
+
+/// Join a signing input from `draftClientAssertion` / `draftDpopProof` and its raw signature into a compact JWS.
+#[wasm_bindgen(js_name = finishJws)]
+pub fn finish_jws(
+    #[wasm_bindgen(unchecked_param_type = "SignInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] signature: JsValue,
+) -> JsResult<String> {
+    let signature = bytes(&signature, "signature")?;
+    js((|| {
+        let input = options_object(&input, "input")?;
+        let algorithm = match required_string(&input, "algorithm")?.as_str() {
+            "RS256" => crate::Algorithm::Rs256,
+            "RS384" => crate::Algorithm::Rs384,
+            "RS512" => crate::Algorithm::Rs512,
+            "ES256" => crate::Algorithm::Es256,
+            _ => return Err(invalid("unknown algorithm")),
+        };
+        crate::jws::Unsigned::from_parts(algorithm, &required_string(&input, "input")?)?.finish(&signature)
+    })())
 }

@@ -2,6 +2,7 @@
 //! (`wasm-pack test --headless --chrome --features browser-tests`). Signatures are checked with the runtime's own
 //! WebCrypto, an implementation independent of ours.
 #![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use js_sys::{JSON, Reflect, Uint8Array};
 use okta_connect::wasm::{JsDpopKey as DpopKey, JsSigningKey as SigningKey, create_client_assertion, validate_config};

@@ -1,0 +1,61 @@
+// Signers for the JWS inputs the core asks for. WebCrypto where the runtime has it (the client key imported
+// once as a non-extractable CryptoKey, the DPoP key generated non-extractable); the wasm signers otherwise.
+import { DpopKey, importClientKey } from './okta_connect.js';
+
+const encoder = new TextEncoder();
+
+const WEBCRYPTO_PARAMS = {
+  RS256: { name: 'RSASSA-PKCS1-v1_5' },
+  RS384: { name: 'RSASSA-PKCS1-v1_5' },
+  RS512: { name: 'RSASSA-PKCS1-v1_5' },
+  ES256: { name: 'ECDSA', hash: 'SHA-256' },
+};
+
+/** The runtime's SubtleCrypto, or undefined (e.g. an insecure browser context). */
+export function webCrypto() {
+  return globalThis.crypto?.subtle;
+}
+
+function webCryptoSigner(subtle, cryptoKey, algorithm) {
+  const params = WEBCRYPTO_PARAMS[algorithm];
+  return {
+    async sign(input) {
+      return new Uint8Array(await subtle.sign(params, cryptoKey, encoder.encode(input)));
+    },
+    free() {},
+  };
+}
+
+/** Signs with a wasm key (`SigningKey` or `DpopKey`); `free()` zeroizes it. */
+function wasmSigner(key) {
+  return {
+    async sign(input) {
+      return key.sign(encoder.encode(input));
+    },
+    free: () => key.free(),
+  };
+}
+
+/** The client key's signer. With WebCrypto the wasm copy of the key is freed (zeroized) right after import. */
+export async function clientSigner(key, useWebCrypto) {
+  const subtle = webCrypto();
+  if (!useWebCrypto || !subtle) return wasmSigner(key);
+  const algorithm = key.algorithm;
+  try {
+    return webCryptoSigner(subtle, await importClientKey(key, subtle), algorithm);
+  } finally {
+    key.free();
+  }
+}
+
+/** An ephemeral DPoP key pair: `{ publicJwk, sign, free }`. */
+export async function dpopSigner(useWebCrypto) {
+  const subtle = webCrypto();
+  if (useWebCrypto && subtle) {
+    const pair = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+    const { kty, crv, x, y } = await subtle.exportKey('jwk', pair.publicKey);
+    return { ...webCryptoSigner(subtle, pair.privateKey, 'ES256'), publicJwk: { kty, crv, x, y } };
+  }
+  const key = new DpopKey();
+  return { ...wasmSigner(key), publicJwk: key.publicJwk() };
+}

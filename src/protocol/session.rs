@@ -1,0 +1,237 @@
+//! What outlives one operation: the access token, the DPoP nonces, and the clock offset to Okta.
+
+use zeroize::Zeroizing;
+
+use super::call::Draft;
+use super::http::{Method, Response};
+use super::time::parse_http_date;
+use crate::assertion::{self, AssertionOptions};
+use crate::config::OrgUrl;
+use crate::dpop::{self, ProofOptions};
+use crate::error::Result;
+use crate::jwk::PublicJwk;
+use crate::key::{Algorithm, SigningKey};
+
+/// The scope requested: everything password management needs, nothing more.
+pub const SCOPE: &str = "okta.users.manage";
+/// A cached token is replaced this long before it expires.
+const TOKEN_MARGIN_MS: u64 = 60_000;
+/// Clock corrections from Okta's `Date` header are ignored beyond this (a wrong `Date` must not break us).
+const MAX_CLOCK_CORRECTION_S: i64 = 3600;
+/// Offsets within this are noise from the `Date` header's one-second resolution.
+const CLOCK_NOISE_S: i64 = 2;
+
+/// Tunables; the defaults suit production.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionOptions {
+    /// Longest single wait for a rate limit to reset, in ms.
+    pub max_rate_limit_wait_ms: u64,
+    /// How many times one request is retried after 429.
+    pub max_rate_limit_retries: u8,
+    /// How many times a request without side effects is retried after a 5xx or a network failure.
+    pub max_server_retries: u8,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        Self { max_rate_limit_wait_ms: 60_000, max_rate_limit_retries: 3, max_server_retries: 2 }
+    }
+}
+
+struct AccessToken {
+    value: Zeroizing<String>,
+    dpop: bool,
+    expires_at_ms: u64,
+    scope: String,
+}
+
+/// One org connection's protocol state.
+pub struct Session {
+    org: OrgUrl,
+    client_id: String,
+    client_algorithm: Algorithm,
+    client_key_id: Option<String>,
+    dpop_jwk: PublicJwk,
+    options: SessionOptions,
+    token_nonce: Option<String>,
+    api_nonce: Option<String>,
+    token: Option<AccessToken>,
+    clock_offset_s: i64,
+}
+
+impl core::fmt::Debug for Session {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Session")
+            .field("org", &self.org)
+            .field("client_id", &self.client_id)
+            .field("has_token", &self.token.is_some())
+            .field("clock_offset_s", &self.clock_offset_s)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// A session for this org and client. Only the key's public facts are kept: signing is the host's job.
+    #[must_use]
+    pub fn new(org: OrgUrl, client_id: String, key: &SigningKey, dpop_jwk: PublicJwk, options: SessionOptions) -> Self {
+        Self {
+            org,
+            client_id,
+            client_algorithm: key.algorithm(),
+            client_key_id: key.key_id().map(str::to_owned),
+            dpop_jwk,
+            options,
+            token_nonce: None,
+            api_nonce: None,
+            token: None,
+            clock_offset_s: 0,
+        }
+    }
+
+    /// The org.
+    #[must_use]
+    pub fn org_url(&self) -> &OrgUrl {
+        &self.org
+    }
+
+    /// The DPoP key's thumbprint (`jkt`).
+    #[must_use]
+    pub fn dpop_thumbprint(&self) -> String {
+        self.dpop_jwk.thumbprint()
+    }
+
+    /// The cached access token, while it is good for at least another minute.
+    #[must_use]
+    pub fn access_token(&self, now_ms: u64) -> Option<&str> {
+        self.token.as_ref().filter(|t| t.expires_at_ms > now_ms.saturating_add(TOKEN_MARGIN_MS)).map(|t| t.value.as_str())
+    }
+
+    /// Whether the cached token is DPoP-bound (`None` without a token).
+    #[must_use]
+    pub fn token_is_dpop(&self) -> Option<bool> {
+        self.token.as_ref().map(|t| t.dpop)
+    }
+
+    /// The scopes Okta granted with the cached token.
+    #[must_use]
+    pub fn token_scope(&self) -> Option<&str> {
+        self.token.as_ref().map(|t| t.scope.as_str())
+    }
+
+    /// Seconds by which Okta's clock is ahead of ours (as measured from `Date`).
+    #[must_use]
+    pub fn clock_offset_seconds(&self) -> i64 {
+        self.clock_offset_s
+    }
+
+    /// A client assertion for this session's token endpoint, to be signed by the host (debugging, custom flows).
+    ///
+    /// # Errors
+    /// As [`assertion::unsigned`].
+    pub fn unsigned_client_assertion(&self, now_ms: u64) -> Result<crate::jws::Unsigned> {
+        let url = self.org.token_url();
+        let options = AssertionOptions { client_id: &self.client_id, audience: &url, now: self.server_now_s(now_ms), lifetime_seconds: None };
+        assertion::unsigned(self.client_algorithm, self.client_key_id.as_deref(), &options)
+    }
+
+    /// A DPoP proof with this session's DPoP key, to be signed by the host (debugging, custom flows).
+    ///
+    /// # Errors
+    /// As [`dpop::unsigned`].
+    pub fn unsigned_dpop_proof(&self, options: &ProofOptions<'_>) -> Result<crate::jws::Unsigned> {
+        dpop::unsigned(&self.dpop_jwk, options)
+    }
+
+    pub(crate) fn options(&self) -> &SessionOptions {
+        &self.options
+    }
+
+    /// Our best estimate of Okta's clock, in seconds.
+    pub(crate) fn server_now_s(&self, now_ms: u64) -> u64 {
+        let local = i64::try_from(now_ms / 1000).unwrap_or(i64::MAX);
+        u64::try_from(local.saturating_add(self.clock_offset_s)).unwrap_or(0)
+    }
+
+    /// Learn from any response: a new DPoP nonce, and Okta's clock.
+    pub(crate) fn observe(&mut self, response: &Response, token_endpoint: bool, now_ms: u64) {
+        if let Some(nonce) = response.header("dpop-nonce").filter(|n| !n.is_empty() && n.len() <= 1024 && n.chars().all(|c| c.is_ascii_graphic())) {
+            let slot = if token_endpoint { &mut self.token_nonce } else { &mut self.api_nonce };
+            *slot = Some(nonce.to_owned());
+        }
+        if let Some(server) = response.header("date").and_then(parse_http_date) {
+            let local = i64::try_from(now_ms / 1000).unwrap_or(i64::MAX);
+            let offset = i64::try_from(server).unwrap_or(i64::MAX).saturating_sub(local);
+            self.clock_offset_s = if offset.abs() <= CLOCK_NOISE_S || offset.abs() > MAX_CLOCK_CORRECTION_S { 0 } else { offset };
+        }
+    }
+
+    pub(crate) fn store_token(&mut self, value: String, dpop: bool, expires_in_s: u64, scope: String, now_ms: u64) {
+        let expires_at_ms = now_ms.saturating_add(expires_in_s.saturating_mul(1000));
+        self.token = Some(AccessToken { value: Zeroizing::new(value), dpop, expires_at_ms, scope });
+    }
+
+    pub(crate) fn clear_token(&mut self) {
+        self.token = None;
+    }
+
+    pub(crate) fn clear_api_nonce(&mut self) {
+        self.api_nonce = None;
+    }
+
+    /// The token request: a fresh client assertion and a fresh DPoP proof, every time.
+    pub(crate) fn token_draft(&self, now_ms: u64) -> Result<Draft> {
+        let url = self.org.token_url();
+        let now = self.server_now_s(now_ms);
+        let assertion = assertion::unsigned(
+            self.client_algorithm,
+            self.client_key_id.as_deref(),
+            &AssertionOptions { client_id: &self.client_id, audience: &url, now, lifetime_seconds: None },
+        )?;
+        let proof = dpop::unsigned(
+            &self.dpop_jwk,
+            &ProofOptions { htm: "POST", htu: &url, nonce: self.token_nonce.as_deref(), access_token: None, now },
+        )?;
+        let body = format!(
+            "grant_type=client_credentials&scope={SCOPE}&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion="
+        );
+        Ok(Draft {
+            method: Method::Post,
+            url,
+            headers: vec![
+                ("Accept".into(), "application/json".into()),
+                ("Content-Type".into(), "application/x-www-form-urlencoded".into()),
+            ],
+            body: Some(Zeroizing::new(body)),
+            assertion: Some(assertion),
+            proof: Some(proof),
+        })
+    }
+
+    /// An `/api/v1` request with the cached token (`None` when there is no usable token).
+    pub(crate) fn api_draft(&self, method: Method, path: &str, query: &str, body: Option<&str>, now_ms: u64) -> Result<Option<Draft>> {
+        let Some(token) = self.token.as_ref().filter(|_| self.access_token(now_ms).is_some()) else {
+            return Ok(None);
+        };
+        let htu = format!("{}{path}", self.org.as_str());
+        let url = if query.is_empty() { htu.clone() } else { format!("{htu}?{query}") };
+        let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
+        if body.is_some() {
+            headers.push(("Content-Type".into(), "application/json".into()));
+        }
+        let scheme = if token.dpop { "DPoP" } else { "Bearer" };
+        headers.push(("Authorization".into(), format!("{scheme} {}", token.value.as_str())));
+        let proof = if token.dpop {
+            let options = ProofOptions {
+                htm: method.as_str(),
+                htu: &htu,
+                nonce: self.api_nonce.as_deref(),
+                access_token: Some(&token.value),
+                now: self.server_now_s(now_ms),
+            };
+            Some(dpop::unsigned(&self.dpop_jwk, &options)?)
+        } else {
+            None
+        };
+        Ok(Some(Draft { method, url, headers, body: body.map(|b| Zeroizing::new(b.to_owned())), assertion: None, proof }))
+    }
+}
