@@ -57,6 +57,12 @@ impl Algorithm {
             Self::Es256 => "ES256",
         }
     }
+
+    /// The algorithm named `name` (`RS256`, `RS384`, `RS512`, `ES256`).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Rs256, Self::Rs384, Self::Rs512, Self::Es256].into_iter().find(|a| a.as_str() == name)
+    }
 }
 
 impl serde::Serialize for Algorithm {

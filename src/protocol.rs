@@ -31,4 +31,4 @@ pub use http::{Failure, HttpRequest, Method, Response, SignRequest, Signer};
 pub use operation::{Operation, OperationSpec, Outcome, Step};
 pub use session::{Session, SessionOptions};
 pub use users::{Secret, User, UserRef};
-pub use verify::{Check, CheckId, CheckStatus};
+pub use verify::{Check, CheckId, CheckStatus, PROBE_USER_ID};

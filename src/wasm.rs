@@ -3,15 +3,20 @@
 //! Every export checks its arguments' JS types itself and throws an `OktaConnectError` (an `Error` with
 //! `code`, `message` and `fix`) for wrong ones, so no JS value can make the module trap.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
 use crate::assertion::{self, AssertionOptions};
 use crate::config::{self, ConfigInput, UrlPolicy};
 use crate::dpop::{self, ProofOptions};
 use crate::error::{Error, ErrorCode, Field};
-use crate::key::SigningKey as CoreKey;
+use crate::key::{Algorithm, SigningKey as CoreKey};
+use crate::protocol::{self, Failure, OperationSpec, Outcome, Response, Step, UserRef};
 use crate::PublicJwk;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -598,11 +603,6 @@ impl JsDpopKey {
 // ---------------------------------------------------------------------------------------------------------
 // The protocol: a session and its operations
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use crate::protocol::{self, Failure, OperationSpec, Outcome, Response, Step, UserRef};
-use zeroize::Zeroizing;
 
 /// An org connection's protocol state (token cache, DPoP nonces, clock offset). Holds no private key.
 #[wasm_bindgen(js_name = Session)]
@@ -922,9 +922,9 @@ pub fn import_client_key(key: &JsSigningKey, #[wasm_bindgen(unchecked_param_type
         crate::KeyType::Rsa => {
             set(&algorithm, "name", &"RSASSA-PKCS1-v1_5".into());
             let hash = match key.inner.algorithm() {
-                crate::Algorithm::Rs384 => "SHA-384",
-                crate::Algorithm::Rs512 => "SHA-512",
-                _ => "SHA-256",
+                Algorithm::Rs384 => "SHA-384",
+                Algorithm::Rs512 => "SHA-512",
+                Algorithm::Rs256 | Algorithm::Es256 => "SHA-256",
             };
             set(&algorithm, "hash", &hash.into());
         }
@@ -954,13 +954,7 @@ pub fn finish_jws(
     let signature = bytes(&signature, "signature")?;
     js((|| {
         let input = options_object(&input, "input")?;
-        let algorithm = match required_string(&input, "algorithm")?.as_str() {
-            "RS256" => crate::Algorithm::Rs256,
-            "RS384" => crate::Algorithm::Rs384,
-            "RS512" => crate::Algorithm::Rs512,
-            "ES256" => crate::Algorithm::Es256,
-            _ => return Err(invalid("unknown algorithm")),
-        };
+        let algorithm = Algorithm::from_name(&required_string(&input, "algorithm")?).ok_or_else(|| invalid("unknown algorithm"))?;
         crate::jws::Unsigned::from_parts(algorithm, &required_string(&input, "input")?)?.finish(&signature)
     })())
 }

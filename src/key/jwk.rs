@@ -95,11 +95,10 @@ fn uint(bytes: &[u8]) -> rsa::BoxedUint {
 }
 
 fn import_rsa(jwk: &Jwk) -> Result<(Secret, Algorithm)> {
-    let algorithm = match jwk.alg.as_deref() {
-        None | Some("RS256") => Algorithm::Rs256,
-        Some("RS384") => Algorithm::Rs384,
-        Some("RS512") => Algorithm::Rs512,
-        Some(other) => {
+    let algorithm = match jwk.alg.as_deref().map(|alg| (alg, Algorithm::from_name(alg))) {
+        None => Algorithm::Rs256,
+        Some((_, Some(alg @ (Algorithm::Rs256 | Algorithm::Rs384 | Algorithm::Rs512)))) => alg,
+        Some((other, _)) => {
             return Err(Error::new(ErrorCode::KeyAlgMismatch, format!("\"alg\": \"{other}\" cannot be used with this RSA key for Okta")));
         }
     };
