@@ -142,3 +142,19 @@ fn validate_reports_every_field() {
     let codes: Vec<ErrorCode> = empty.problems.iter().map(|p| p.code).collect();
     assert_eq!(codes, vec![ErrorCode::OrgUrlMissing, ErrorCode::ClientIdMissing, ErrorCode::KeyMissing]);
 }
+
+#[test]
+fn readme_troubleshooting_table_lists_every_error_code() {
+    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    for code in okta_connect::ErrorCode::ALL {
+        assert!(readme.contains(&format!("| `{}` |", code.as_str())), "README lacks a troubleshooting row for {code}");
+    }
+}
+
+#[test]
+fn typescript_error_code_union_lists_every_error_code() {
+    let boundary = std::fs::read_to_string(format!("{}/src/wasm.rs", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    for code in okta_connect::ErrorCode::ALL {
+        assert!(boundary.contains(&format!("'{}'", code.as_str())), "the ErrorCode TypeScript union lacks {code}");
+    }
+}
