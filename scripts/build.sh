@@ -12,6 +12,11 @@ node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-reference-types --enable-multivalue "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 
+# wasm-bindgen's glue throws plain Errors for misuse it detects itself (a freed object, a wrong class passed
+# where a SigningKey is expected). Make them OktaConnectErrors like every other failure, and fail the build if
+# the generated code no longer has the shape this relies on.
+node scripts/patch-glue.mjs pkg/okta_connect.js
+
 version=$(awk -F'"' '/^version = / {print $2; exit}' Cargo.toml)
 cp js/*.js js/*.d.ts pkg/
 sed "s/@VERSION@/$version/" js/package.json > pkg/package.json

@@ -134,6 +134,7 @@ impl SigningKey {
             }
             (own, given) => own.or(given),
         };
+        let key_id = normalize_key_id(key_id.as_deref())?;
         Self::from_secret(parsed.secret, parsed.algorithm, key_id)
     }
 

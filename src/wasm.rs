@@ -258,7 +258,30 @@ fn js<T>(result: crate::Result<T>) -> JsResult<T> {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Reading JS values
+// Reading JS values: every access that could run hostile JS (getters, proxy traps, iterators) goes through an
+// import marked `catch`, so a throwing value becomes `invalid_argument` instead of unwinding through wasm.
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array_checked(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Uint8Array, js_name = from)]
+    fn copy_uint8_array(value: &JsValue) -> Result<Uint8Array, JsValue>;
+}
+
+/// Largest byte array accepted from JS (signing inputs are a few KiB).
+const MAX_BYTES: u32 = 16 * 1024 * 1024;
+
+fn is_array(value: &JsValue) -> crate::Result<bool> {
+    is_array_checked(value).map_err(|_| invalid("a value could not be inspected (a revoked proxy?)"))
+}
+
+/// The elements of a JS array, read one by one through `Reflect` (getters may throw).
+fn array_items(value: &JsValue, what: &str) -> crate::Result<Vec<JsValue>> {
+    let length = get(value, "length")?.as_f64().filter(|n| n.is_finite() && *n >= 0.0 && *n <= 100_000.0);
+    let length = length.ok_or_else(|| invalid(format!("{what} is too long or not an array")))? as u32;
+    (0..length).map(|i| Reflect::get(value, &JsValue::from(i)).map_err(|_| invalid(format!("{what} could not be read")))).collect()
+}
 
 fn get(object: &JsValue, name: &str) -> crate::Result<JsValue> {
     Reflect::get(object, &JsValue::from_str(name)).map_err(|_| invalid(format!("{name} could not be read")))
@@ -269,7 +292,7 @@ fn options_object(value: &JsValue, what: &str) -> crate::Result<JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(Object::new().into());
     }
-    if !value.is_object() || value.is_function() || Array::is_array(value) {
+    if !value.is_object() || value.is_function() || is_array(value)? {
         return Err(invalid(format!("{what} must be an object")));
     }
     Ok(value.clone())
@@ -316,8 +339,8 @@ fn url_policy(options: &JsValue) -> crate::Result<UrlPolicy> {
     let hosts = get(&options, "allowedHosts")?;
     let allowed_hosts = if hosts.is_undefined() || hosts.is_null() {
         Vec::new()
-    } else if Array::is_array(&hosts) {
-        Array::from(&hosts)
+    } else if is_array(&hosts)? {
+        array_items(&hosts, "allowedHosts")?
             .iter()
             .map(|h| h.as_string().ok_or_else(|| invalid("allowedHosts must be an array of strings")))
             .collect::<crate::Result<Vec<String>>>()?
@@ -523,11 +546,18 @@ impl JsSigningKey {
     }
 }
 
+/// Copy a Uint8Array into wasm. `Uint8Array.from` re-reads it through the iterator, so a look-alike, a proxy,
+/// a detached buffer or a lying `length` yields an error or the true bytes, never a bogus length.
 fn bytes(value: &JsValue, name: &str) -> JsResult<Vec<u8>> {
+    let must = || to_js(&invalid(format!("{name} must be a Uint8Array of at most 16 MiB")));
     if !value.is_instance_of::<Uint8Array>() {
-        return Err(to_js(&invalid(format!("{name} must be a Uint8Array"))));
+        return Err(must());
     }
-    Ok(Uint8Array::from(value.clone()).to_vec())
+    let copy = copy_uint8_array(value).map_err(|_| must())?;
+    if copy.length() > MAX_BYTES {
+        return Err(must());
+    }
+    Ok(copy.to_vec())
 }
 
 /// A signed RFC 7523 client assertion for Okta's token endpoint.
@@ -862,10 +892,10 @@ impl JsOperation {
     /// The raw signatures for the last `sign` step, in order.
     #[wasm_bindgen(js_name = provideSignatures)]
     pub fn provide_signatures(&mut self, #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] signatures: JsValue) -> JsResult<()> {
-        if !Array::is_array(&signatures) {
+        if !js(is_array(&signatures))? {
             return Err(to_js(&invalid("signatures must be an array of Uint8Array")));
         }
-        let signatures = Array::from(&signatures).iter().map(|s| bytes(&s, "signature")).collect::<JsResult<Vec<Vec<u8>>>>()?;
+        let signatures = js(array_items(&signatures, "signatures"))?.iter().map(|s| bytes(s, "signature")).collect::<JsResult<Vec<Vec<u8>>>>()?;
         js(self.inner.provide_signatures(&signatures))
     }
 
@@ -879,15 +909,15 @@ impl JsOperation {
         now_ms: f64,
     ) -> JsResult<()> {
         let response = js((|| {
-            if !Array::is_array(&headers) {
+            if !is_array(&headers)? {
                 return Err(invalid("headers must be an array of [name, value] pairs"));
             }
-            let headers = Array::from(&headers)
+            let headers = array_items(&headers, "headers")?
                 .iter()
                 .map(|pair| {
-                    let pair = Array::from(&pair);
-                    match (pair.get(0).as_string(), pair.get(1).as_string()) {
-                        (Some(name), Some(value)) => Ok((name, value)),
+                    let items = if is_array(pair)? { array_items(pair, "a header")? } else { Vec::new() };
+                    match (items.first().and_then(JsValue::as_string), items.get(1).and_then(JsValue::as_string)) {
+                        (Some(name), Some(value)) if items.len() == 2 => Ok((name, value)),
                         _ => Err(invalid("headers must be an array of [name, value] string pairs")),
                     }
                 })
