@@ -9,18 +9,21 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_BODY_BYTES = 1 << 20;
 const CONSTRUCT = Symbol('OktaClient.connect');
 
-function configError(problem) {
-  const error = new Error(problem.message);
+function oktaConnectError({ code, message, field, fix }) {
+  const error = new Error(message);
   error.name = 'OktaConnectError';
-  Object.assign(error, { code: problem.code, field: problem.field, fix: problem.fix, retryable: false });
+  Object.assign(error, { code, field, fix, retryable: false });
   return error;
 }
 
+const abortedError = () => oktaConnectError({ code: 'aborted', message: 'the request was aborted' });
+
+/** Wait `ms`; an abort of `signal` ends the wait with the same `aborted` error a fetch would get. */
 function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(abortedError());
     const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); reject(signal.reason); };
+    const onAbort = () => { clearTimeout(timer); reject(abortedError()); };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -58,6 +61,7 @@ export class OktaClient {
   #signal;
   #tokenRun = null;
   #info;
+  #closed = false;
 
   /** @private Use `OktaClient.connect()`. */
   constructor(token, { session, client, dpop, fetch, timeoutMs, signal, info }) {
@@ -77,10 +81,10 @@ export class OktaClient {
    */
   static async connect(config, options = {}) {
     const report = validateConfig(config, options);
-    if (!report.ok) throw configError(report.problems.find((p) => p.severity === 'error'));
+    if (!report.ok) throw oktaConnectError(report.problems.find((p) => p.severity === 'error'));
     const useWebCrypto = options.signing !== 'wasm' && Boolean(webCrypto());
     if (options.signing === 'webcrypto' && !webCrypto()) {
-      throw configError({ code: 'invalid_argument', message: 'WebCrypto is not available in this runtime' });
+      throw oktaConnectError({ code: 'invalid_argument', message: 'WebCrypto is not available in this runtime' });
     }
     const key = SigningKey.parse(config.privateKey, config.keyId || undefined);
     const dpop = await dpopSigner(useWebCrypto);
@@ -153,8 +157,10 @@ export class OktaClient {
     return finishJws(input, await this.#dpop.sign(input.input));
   }
 
-  /** Forget the token and free the keys (zeroizing any key material held in wasm). */
+  /** Forget the token and free the keys (zeroizing any key material held in wasm). Idempotent. */
   close() {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#client.free();
     this.#dpop.free();
     this.#session.free();

@@ -22,6 +22,8 @@ pub(crate) struct Draft {
     pub body: Option<Zeroizing<String>>,
     pub assertion: Option<Unsigned>,
     pub proof: Option<Unsigned>,
+    /// The session token this request presents (0 for the token request).
+    pub token_generation: u64,
 }
 
 impl Draft {
@@ -73,8 +75,8 @@ enum Target {
 enum Stage {
     Start,
     Signing(Draft),
-    Signed(HttpRequest),
-    InFlight,
+    Signed(HttpRequest, u64),
+    InFlight(u64),
     Retry(u64),
     Succeeded(Value),
     Failed(Error),
@@ -140,7 +142,8 @@ impl Call {
                     };
                     let requests = draft.sign_requests();
                     if requests.is_empty() {
-                        self.stage = Stage::Signed(draft.finish(&[])?);
+                        let generation = draft.token_generation;
+                        self.stage = Stage::Signed(draft.finish(&[])?, generation);
                         continue;
                     }
                     self.stage = Stage::Signing(draft);
@@ -150,12 +153,12 @@ impl Call {
                     self.stage = Stage::Signing(draft);
                     return Err(misuse("provide the requested signatures before asking for the next step"));
                 }
-                Stage::Signed(request) => {
-                    self.stage = Stage::InFlight;
+                Stage::Signed(request, generation) => {
+                    self.stage = Stage::InFlight(generation);
                     return Ok(CallStep::Host(Step::Send(request)));
                 }
-                Stage::InFlight => {
-                    self.stage = Stage::InFlight;
+                Stage::InFlight(generation) => {
+                    self.stage = Stage::InFlight(generation);
                     return Err(misuse("report the response (or the failure) of the request in flight first"));
                 }
                 Stage::Retry(wait_ms) => {
@@ -179,7 +182,8 @@ impl Call {
     pub fn provide_signatures(&mut self, signatures: &[Vec<u8>]) -> Result<()> {
         match core::mem::replace(&mut self.stage, Stage::Finished) {
             Stage::Signing(draft) => {
-                self.stage = Stage::Signed(draft.finish(signatures)?);
+                let generation = draft.token_generation;
+                self.stage = Stage::Signed(draft.finish(signatures)?, generation);
                 Ok(())
             }
             other => {
@@ -190,9 +194,9 @@ impl Call {
     }
 
     pub fn handle_response(&mut self, session: &mut Session, response: &Response, now_ms: u64) -> Result<()> {
-        if !matches!(self.stage, Stage::InFlight) {
+        let Stage::InFlight(generation) = self.stage else {
             return Err(misuse("no request is in flight"));
-        }
+        };
         self.responded = true;
         let offset_before = session.clock_offset_seconds();
         let token_endpoint = matches!(self.target, Target::Token);
@@ -201,13 +205,13 @@ impl Call {
         self.stage = if token_endpoint {
             self.decide_token(session, response, clock_moved, now_ms)
         } else {
-            self.decide_api(session, response, clock_moved, now_ms)
+            self.decide_api(session, response, clock_moved, generation, now_ms)
         };
         Ok(())
     }
 
     pub fn handle_failure(&mut self, session: &Session, failure: Failure) -> Result<()> {
-        if !matches!(self.stage, Stage::InFlight) {
+        if !matches!(self.stage, Stage::InFlight(_)) {
             return Err(misuse("no request is in flight"));
         }
         let changes = matches!(&self.target, Target::Api(call) if call.changes);
@@ -257,7 +261,7 @@ impl Call {
         }
     }
 
-    fn decide_api(&mut self, session: &mut Session, response: &Response, clock_moved: bool, now_ms: u64) -> Stage {
+    fn decide_api(&mut self, session: &mut Session, response: &Response, clock_moved: bool, token_generation: u64, now_ms: u64) -> Stage {
         let changes = matches!(&self.target, Target::Api(call) if call.changes);
         if (200..300).contains(&response.status) {
             if response.body.trim().is_empty() {
@@ -278,8 +282,7 @@ impl Call {
             }
             (401, _, ErrorCode::OktaInvalidToken) if self.tries.auth == 0 => {
                 self.tries.auth += 1;
-                session.clear_token();
-                session.clear_api_nonce();
+                session.discard_token(token_generation);
                 Stage::Retry(0)
             }
             (_, _, ErrorCode::OktaDpopRejected) if clock_moved && self.tries.skew == 0 => {

@@ -112,7 +112,11 @@ pub(crate) fn api_error(response: &Response) -> Error {
     let details = details(response);
     let error = details.error_code.clone().unwrap_or_default();
     let password_cause = details.error_causes.iter().any(|c| c.to_ascii_lowercase().contains("password"));
+    let insufficient_scope = www_authenticate_param(response, "error").as_deref() == Some("insufficient_scope");
     let (code, lead, retryable) = match (response.status, error.as_str()) {
+        (403, _) if insufficient_scope => {
+            (ErrorCode::OktaScopeNotGranted, "the token lacks the scope okta.users.manage", false)
+        }
         (429, _) | (_, "E0000047") => (ErrorCode::OktaRateLimited, "Okta's rate limit was exceeded", true),
         (500..=599, _) => (ErrorCode::OktaServerError, "Okta failed", true),
         (_, "E0000006" | "E0000015") => {
@@ -185,6 +189,8 @@ mod tests {
         assert_eq!((okta.error_code.as_deref(), okta.error_id.as_deref()), (Some("E0000001"), Some("oae123")));
         assert_eq!(okta.error_causes, vec!["password: Password requirements were not met.".to_owned()]);
         assert!(error.message().contains("Password requirements were not met"));
+        let scope = response(403, r#"{"errorCode":"E0000006","errorSummary":"You do not have permission to perform the requested action"}"#, &[("WWW-Authenticate", r#"Bearer realm="IdpMyAccountAPI", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.""#)]);
+        assert_eq!(api_error(&scope).code(), ErrorCode::OktaScopeNotGranted);
         let forbidden = api_error(&response(403, r#"{"errorCode":"E0000006","errorSummary":"You do not have permission to perform the requested action"}"#, &[]));
         assert_eq!(forbidden.code(), ErrorCode::OktaPermissionDenied);
         assert_eq!(api_error(&response(403, r#"{"errorCode":"E0000038"}"#, &[])).code(), ErrorCode::OktaUserStatus);

@@ -39,6 +39,8 @@ impl Default for SessionOptions {
 }
 
 struct AccessToken {
+    /// Increases with every stored token, so a late 401 for an older token cannot discard a newer one.
+    generation: u64,
     value: Zeroizing<String>,
     dpop: bool,
     expires_at_ms: u64,
@@ -56,6 +58,7 @@ pub struct Session {
     token_nonce: Option<String>,
     api_nonce: Option<String>,
     token: Option<AccessToken>,
+    token_generation: u64,
     clock_offset_s: i64,
 }
 
@@ -84,6 +87,7 @@ impl Session {
             token_nonce: None,
             api_nonce: None,
             token: None,
+            token_generation: 0,
             clock_offset_s: 0,
         }
     }
@@ -167,15 +171,21 @@ impl Session {
 
     pub(crate) fn store_token(&mut self, value: String, dpop: bool, expires_in_s: u64, scope: String, now_ms: u64) {
         let expires_at_ms = now_ms.saturating_add(expires_in_s.saturating_mul(1000));
-        self.token = Some(AccessToken { value: Zeroizing::new(value), dpop, expires_at_ms, scope });
+        self.token_generation += 1;
+        let generation = self.token_generation;
+        self.token = Some(AccessToken { generation, value: Zeroizing::new(value), dpop, expires_at_ms, scope });
     }
 
     pub(crate) fn clear_token(&mut self) {
         self.token = None;
     }
 
-    pub(crate) fn clear_api_nonce(&mut self) {
-        self.api_nonce = None;
+    /// Forget the token Okta rejected, unless a newer one has replaced it meanwhile.
+    pub(crate) fn discard_token(&mut self, generation: u64) {
+        if self.token.as_ref().is_some_and(|t| t.generation == generation) {
+            self.token = None;
+            self.api_nonce = None;
+        }
     }
 
     /// The token request: a fresh client assertion and a fresh DPoP proof, every time.
@@ -204,6 +214,7 @@ impl Session {
             body: Some(Zeroizing::new(body)),
             assertion: Some(assertion),
             proof: Some(proof),
+            token_generation: 0,
         })
     }
 
@@ -232,6 +243,7 @@ impl Session {
         } else {
             None
         };
-        Ok(Some(Draft { method, url, headers, body: body.map(|b| Zeroizing::new(b.to_owned())), assertion: None, proof }))
+        let body = body.map(|b| Zeroizing::new(b.to_owned()));
+        Ok(Some(Draft { method, url, headers, body, assertion: None, proof, token_generation: token.generation }))
     }
 }

@@ -217,7 +217,13 @@ impl UsersPlan {
             Phase::Resolve => {
                 let login = self.user_id.clone();
                 let users = body.as_array().ok_or_else(|| Error::new(ErrorCode::OktaBadResponse, "the user search did not return a list"))?;
-                let found = users.iter().find(|u| string(u, &["profile", "login"]).is_some_and(|l| l.eq_ignore_ascii_case(&login)));
+                // `profile.login eq` is Okta's own exact (case-insensitive) match and logins are unique, so one
+                // result is the user; several can only be told apart by an exact spelling.
+                let found = match users.as_slice() {
+                    [] => None,
+                    [only] => Some(only),
+                    several => several.iter().find(|u| string(u, &["profile", "login"]).as_deref() == Some(login.as_str())),
+                };
                 let found = found.ok_or_else(|| Error::new(ErrorCode::OktaUserNotFound, "no user has this login"))?;
                 let user = User::from_json(found)?;
                 if self.action == Action::Get {
