@@ -1,0 +1,254 @@
+// Runs worker/ in real workerd (miniflare) against the local Okta emulator on 127.0.0.1.
+//
+// How `import { OktaClient } from 'okta-connect'` resolves without a bundler: workerd looks a bare specifier up
+// as a module *name*. This harness plays the part wrangler's resolver plays at deploy time: it reads
+// node_modules/okta-connect/package.json (the installed package, exactly what a customer gets), takes
+// exports["."].workerd, and gives workerd
+//   - a one-line module that re-exports that entry, named `okta-connect` in each directory that imports it
+//     (workerd resolves a bare specifier like a relative one: `okta-connect` imported by worker/src/okta.js
+//     is the module named worker/src/okta-connect),
+//   - the package's files as modules named node_modules/okta-connect/… (walked from the entry: .js as ES
+//     modules, .wasm as a CompiledWasm module, as wrangler's default rules do),
+//   - the worker's own files as worker/src/….
+// Nothing is copied, rewritten or bundled: workerd runs the published bytes. (The alternative, a build step
+// that copies pkg/ next to the worker, would test the copy rather than the package.)
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { Miniflare } from 'miniflare';
+import { startEmulator } from '../emulator/okta-emulator.mjs';
+import { seedDemo } from '../emulator/seed.mjs';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const WORKER_DIR = join(ROOT, 'worker');
+/** The installed package; OKTA_CONNECT_PACKAGE_DIR points the tests at another build of it (a candidate). */
+const PACKAGE_DIR = process.env.OKTA_CONNECT_PACKAGE_DIR ? resolve(process.env.OKTA_CONNECT_PACKAGE_DIR) : join(ROOT, 'node_modules', 'okta-connect');
+
+/** The few wrangler.toml fields the tests use (main, compatibility_date, compatibility_flags). */
+export function wranglerConfig() {
+  const toml = readFileSync(join(WORKER_DIR, 'wrangler.toml'), 'utf8');
+  const field = (name) => new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, 'm').exec(toml)?.[1];
+  const flags = /^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1];
+  return {
+    main: field('main'),
+    compatibilityDate: field('compatibility_date'),
+    compatibilityFlags: flags ? [...flags.matchAll(/"([^"]+)"/g)].map((m) => m[1]) : [],
+  };
+}
+
+/** Static import specifiers of an ES module (the package and the worker use only static imports). */
+function importsOf(code) {
+  return [...code.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s*['"]([^'"]+)['"]/gm), ...code.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+}
+
+/**
+ * Every module reachable from `file` (an absolute path). `nameOf` maps a file to its module name, which is a
+ * path under ROOT (workerd refuses names that climb out of the modules root). Returns the directories (as
+ * names) whose modules import 'okta-connect'.
+ */
+function walk(file, nameOf, modules, seen = new Set(), importers = new Set()) {
+  if (seen.has(file)) return importers;
+  seen.add(file);
+  const path = join(ROOT, nameOf(file));
+  if (file.endsWith('.wasm')) {
+    modules.push({ type: 'CompiledWasm', path, contents: readFileSync(file) });
+    return importers;
+  }
+  const code = readFileSync(file, 'utf8');
+  modules.push({ type: 'ESModule', path, contents: code });
+  for (const spec of importsOf(code)) {
+    if (spec === 'okta-connect') importers.add(dirname(path));
+    else if (spec.startsWith('.')) walk(resolve(dirname(file), spec), nameOf, modules, seen, importers);
+    else throw new Error(`${file} imports ${spec}: only relative imports and 'okta-connect' are supported`);
+  }
+  return importers;
+}
+
+/** The package's workerd entry, as wrangler resolves it (exports["."] with the "workerd" condition). */
+export function packageEntry() {
+  const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8'));
+  const entry = manifest.exports?.['.']?.workerd;
+  if (typeof entry !== 'string') throw new Error('okta-connect has no "workerd" export');
+  return join(PACKAGE_DIR, entry);
+}
+
+/** Miniflare `modules` for a worker entry (default: worker/'s `main`; entry first) plus the package. */
+export function workerModules(entry = join(WORKER_DIR, wranglerConfig().main)) {
+  const modules = [];
+  const importers = walk(entry, (file) => relative(ROOT, file), modules);
+  if (importers.size === 0) return modules;
+  // The package's files are named as if installed at ROOT/node_modules/okta-connect, wherever they live.
+  const installed = join(ROOT, 'node_modules', 'okta-connect');
+  const packageMain = join(installed, relative(PACKAGE_DIR, packageEntry()));
+  for (const dir of importers) {
+    const target = relative(dir, packageMain);
+    modules.push({ type: 'ESModule', path: join(dir, 'okta-connect'), contents: `export * from '${target.startsWith('.') ? target : `./${target}`}';\n` });
+  }
+  walk(packageEntry(), (file) => relative(ROOT, join(installed, relative(PACKAGE_DIR, file))), modules);
+  return modules;
+}
+
+/** Waits (up to 90 s) for the package while pkg/ is being rebuilt: its manifest, workerd entry and wasm. */
+export async function waitForPackage() {
+  for (let waited = 0; ; waited += 1000) {
+    try {
+      readFileSync(packageEntry());
+      readFileSync(join(PACKAGE_DIR, 'okta_connect_bg.wasm'));
+      return;
+    } catch (error) {
+      if (waited >= 90_000) throw error;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+/** Whether the installed package declares the proposed `tokenCache` connect option. */
+export function packageHasTokenCache() {
+  return /\btokenCache\??:/.test(readFileSync(join(PACKAGE_DIR, 'client.d.ts'), 'utf8'));
+}
+
+export function randomSecret() {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * An emulator seeded with the demo org, and a Miniflare running one or more copies of the worker (each its own
+ * isolate). `workers`: `{ name: { bindings?, kv?: namespaceId, entry? } }`, every binding defaulting to a
+ * working config; workers given the same `kv` id share that KV namespace (bound as OKTA_TOKENS).
+ */
+export async function startWorld({ workers = { main: {} }, tail = false } = {}) {
+  await waitForPackage();
+  const emu = await startEmulator();
+  const demo = await seedDemo(emu);
+  const apiSecret = randomSecret();
+  const tokenCacheSecret = randomSecret();
+  const baseBindings = {
+    API_SECRET: apiSecret,
+    OKTA_ORG_URL: emu.orgUrl,
+    OKTA_CLIENT_ID: demo.clientId,
+    OKTA_PRIVATE_KEY: demo.privateKeyPem,
+    OKTA_KEY_ID: demo.kid,
+    OKTA_ALLOW_INSECURE_LOOPBACK: 'true',
+    TOKEN_CACHE_SECRET: tokenCacheSecret,
+  };
+  const { compatibilityDate, compatibilityFlags } = wranglerConfig();
+  const logs = [];
+  const tailEvents = [];
+  const workerOptions = Object.entries(workers).map(([name, { bindings = {}, kv, entry }]) => {
+    const merged = { ...baseBindings, ...bindings };
+    for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
+    return {
+      name,
+      modules: workerModules(entry),
+      modulesRoot: ROOT,
+      modulesRules: [{ type: 'ESModule', include: ['**/*.js'] }, { type: 'CompiledWasm', include: ['**/*.wasm'] }],
+      compatibilityDate,
+      compatibilityFlags,
+      bindings: merged,
+      ...(kv ? { kvNamespaces: { OKTA_TOKENS: kv } } : {}),
+      ...(tail ? { tails: ['tail-collector'] } : {}),
+    };
+  });
+  if (tail) {
+    workerOptions.push({
+      name: 'tail-collector',
+      modules: true,
+      script: 'export default { async tail(events, env) { await env.COLLECT.fetch("http://collector/", { method: "POST", body: JSON.stringify(events) }); } };',
+      compatibilityDate,
+      serviceBindings: {
+        COLLECT: async (request) => {
+          tailEvents.push(...JSON.parse(await request.text()));
+          return new Response('ok');
+        },
+      },
+    });
+  }
+  const before = workerdPids();
+  const mf = new Miniflare({
+    workers: workerOptions,
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on('data', (chunk) => logs.push(String(chunk)));
+      stderr.on('data', (chunk) => logs.push(String(chunk)));
+    },
+  });
+  try {
+    await mf.ready;
+  } catch (error) {
+    await emu.close();
+    await mf.dispose().catch(() => {});
+    throw new Error(`workerd did not start:\n${logs.join('')}`, { cause: error });
+  }
+  const pids = workerdPids().filter((pid) => !before.includes(pid));
+
+  async function call(method, path, { body, secret = apiSecret, worker = Object.keys(workers)[0], headers = {} } = {}) {
+    const fetcher = await mf.getWorker(worker);
+    const init = { method, headers: { ...headers } };
+    if (secret !== null) init.headers.authorization ??= `Bearer ${secret}`;
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      init.headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetcher.fetch(`https://worker.example${path}`, init);
+    const text = await response.text();
+    let json;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  }
+
+  return {
+    emu,
+    demo,
+    mf,
+    apiSecret,
+    tokenCacheSecret,
+    logs,
+    tailEvents,
+    pids,
+    call,
+    /** POSTs to the token endpoint since the last `emu.reset()`. */
+    tokenPosts: () => emu.requests.filter((r) => r.path === '/oauth2/v1/token').length,
+    /** Access tokens presented to /api/v1, in order. */
+    apiTokens: () => emu.requests.filter((r) => r.path.startsWith('/api/v1')).map((r) => r.headers.authorization?.split(' ')[1]),
+    /** Nanoseconds of CPU the workerd process(es) of this world have used so far (all threads). */
+    cpuNs: () => pids.reduce((sum, pid) => sum + processCpuNs(pid), 0),
+    async close() {
+      await mf.dispose();
+      await emu.close();
+    },
+  };
+}
+
+/** workerd processes that are children of this process. */
+function workerdPids() {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && comm.startsWith('workerd')) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+/** CPU time of every thread of `pid`, in ns (/proc/PID/task/TID/schedstat: on-CPU time first). */
+function processCpuNs(pid) {
+  let sum = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      sum += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended while we looked.
+    }
+  }
+  return sum;
+}
