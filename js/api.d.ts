@@ -5,4 +5,4 @@ export type {
   CheckId, Check, Outcome, HttpRequestSpec, SignInput, Step,
 } from './okta_connect.js';
 export { OktaClient } from './client.js';
-export type { ConnectOptions, ConnectionInfo, VerifyResult } from './client.js';
+export type { ConnectOptions, ConnectionInfo, TokenCache, VerifyResult } from './client.js';

@@ -1,5 +1,16 @@
 import type { Algorithm, Check, ConfigInput, DpopProofOptions, OktaUser, SessionOptions } from './okta_connect.js';
 
+/**
+ * Where clients of the same org, client ID and key share their access token (e.g. a Workers KV namespace).
+ * Values are strings (the token, its expiry and the DPoP nonces; never a private key). Errors are treated as
+ * a cache miss (`get`) or ignored (`put`).
+ */
+export interface TokenCache {
+  get(key: string): Promise<string | null | undefined> | string | null | undefined;
+  /** `expirationTtl` in seconds, at least 60. */
+  put(key: string, value: string, options: { expirationTtl: number }): Promise<void> | void;
+}
+
 /** Options of `OktaClient.connect`. */
 export interface ConnectOptions extends SessionOptions {
   /** The fetch to use (default: the global fetch). */
@@ -10,6 +21,11 @@ export interface ConnectOptions extends SessionOptions {
   signal?: AbortSignal;
   /** Signing path: WebCrypto where available (default), or the wasm signers. */
   signing?: 'auto' | 'webcrypto' | 'wasm';
+  /**
+   * Share tokens with every client of the same org, client ID and key. The DPoP key is then derived from the
+   * client key (HKDF), so that all those clients hold the key a shared DPoP-bound token is bound to.
+   */
+  tokenCache?: TokenCache;
 }
 
 /** Public facts about a connection. */

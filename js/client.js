@@ -61,10 +61,11 @@ export class OktaClient {
   #signal;
   #tokenRun = null;
   #info;
+  #cache;
   #closed = false;
 
   /** @private Use `OktaClient.connect()`. */
-  constructor(token, { session, client, dpop, fetch, timeoutMs, signal, info }) {
+  constructor(token, { session, client, dpop, fetch, timeoutMs, signal, info, cache }) {
     if (token !== CONSTRUCT) throw new TypeError('use OktaClient.connect(config, options)');
     this.#session = session;
     this.#client = client;
@@ -73,6 +74,7 @@ export class OktaClient {
     this.#timeoutMs = timeoutMs;
     this.#signal = signal;
     this.#info = info;
+    this.#cache = cache;
   }
 
   /**
@@ -87,7 +89,9 @@ export class OktaClient {
       throw oktaConnectError({ code: 'invalid_argument', message: 'WebCrypto is not available in this runtime' });
     }
     const key = SigningKey.parse(config.privateKey, config.keyId || undefined);
-    const dpop = await dpopSigner(useWebCrypto);
+    const cache = options.tokenCache;
+    const derive = cache ? { key, orgUrl: report.orgUrl, clientId: config.clientId.trim() } : undefined;
+    const dpop = await dpopSigner(useWebCrypto, derive);
     const session = new Session(config.orgUrl, config.clientId, key, dpop.publicJwk, options);
     const client = await clientSigner(key, useWebCrypto);
     const info = {
@@ -101,7 +105,7 @@ export class OktaClient {
     };
     const fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    return new OktaClient(CONSTRUCT, { session, client, dpop, fetch, timeoutMs, signal: options.signal, info });
+    return new OktaClient(CONSTRUCT, { session, client, dpop, fetch, timeoutMs, signal: options.signal, info, cache });
   }
 
   /** Public facts about the connection: org, key, DPoP, signing path. */
@@ -112,6 +116,7 @@ export class OktaClient {
   /** The Connect verification: ordered checks, reported through `onProgress` as they run. Changes no user. */
   async verify({ onProgress } = {}) {
     const outcome = await this.#run({ type: 'verify' }, onProgress);
+    await this.#shareToken();
     return { ok: outcome.ok, checks: outcome.checks };
   }
 
@@ -166,10 +171,37 @@ export class OktaClient {
     this.#session.free();
   }
 
-  /** Concurrent callers share one token exchange. */
+  /** Concurrent callers share one token exchange (or one look into the token cache). */
   #token() {
-    this.#tokenRun ??= this.#run({ type: 'token' }).finally(() => { this.#tokenRun = null; });
+    this.#tokenRun ??= this.#obtainToken().finally(() => { this.#tokenRun = null; });
     return this.#tokenRun;
+  }
+
+  async #obtainToken() {
+    if (this.#cache && this.#session.importToken(await this.#cacheGet(), Date.now())) return;
+    await this.#run({ type: 'token' });
+    await this.#shareToken();
+  }
+
+  /** A failing cache is a cache miss: it must never break an operation. */
+  async #cacheGet() {
+    try {
+      return await this.#cache.get(this.#session.tokenCacheKey);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #shareToken() {
+    const value = this.#cache && this.#session.exportToken(Date.now());
+    if (!value) return;
+    const expirationTtl = Math.floor((JSON.parse(value).expiresAt - Date.now()) / 1000) - 60;
+    if (expirationTtl < 60) return;
+    try {
+      await this.#cache.put(this.#session.tokenCacheKey, value, { expirationTtl });
+    } catch {
+      // Sharing is an optimisation: the token still works for this client.
+    }
   }
 
   async #run(spec, onProgress) {

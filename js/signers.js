@@ -1,6 +1,6 @@
 // Signers for the JWS inputs the core asks for. WebCrypto where the runtime has it (the client key imported
 // once as a non-extractable CryptoKey, the DPoP key generated non-extractable); the wasm signers otherwise.
-import { DpopKey, importClientKey } from './okta_connect.js';
+import { DpopKey, importClientKey, importDpopKey } from './okta_connect.js';
 
 const encoder = new TextEncoder();
 
@@ -48,9 +48,23 @@ export async function clientSigner(key, useWebCrypto) {
   }
 }
 
-/** An ephemeral DPoP key pair: `{ publicJwk, sign, free }`. */
-export async function dpopSigner(useWebCrypto) {
+/**
+ * The DPoP key pair: `{ publicJwk, sign, free }`. Ephemeral and random, or — for clients that share tokens
+ * through a cache — derived from the client key (`derive` = `{ key, orgUrl, clientId }`), so that every such
+ * client holds the key the shared token is bound to. Either way non-extractable under WebCrypto.
+ */
+export async function dpopSigner(useWebCrypto, derive) {
   const subtle = webCrypto();
+  if (derive) {
+    const key = DpopKey.derive(derive.key, derive.orgUrl, derive.clientId);
+    const publicJwk = key.publicJwk();
+    if (!useWebCrypto || !subtle) return { ...wasmSigner(key), publicJwk };
+    try {
+      return { ...webCryptoSigner(subtle, await importDpopKey(key, subtle), 'ES256'), publicJwk };
+    } finally {
+      key.free();
+    }
+  }
   if (useWebCrypto && subtle) {
     const pair = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
     const { kty, crv, x, y } = await subtle.exportKey('jwk', pair.publicKey);

@@ -60,7 +60,7 @@ pub fn unsigned(algorithm: Algorithm, key_id: Option<&str>, options: &AssertionO
     if lifetime == 0 || lifetime > MAX_LIFETIME {
         return Err(invalid("the lifetime must be between 1 and 3600 seconds: Okta rejects an exp more than one hour ahead"));
     }
-    if options.now > crate::MAX_TIMESTAMP {
+    if options.now > crate::MAX_TIMESTAMP - MAX_LIFETIME {
         return Err(invalid("the time is out of range"));
     }
     let header = Header { alg: algorithm, typ: "JWT", kid: key_id, jwk: None };

@@ -3,8 +3,10 @@
 //! A proof's header is `typ: dpop+jwt`, `alg: ES256` and the public `jwk`; its claims `jti` (fresh each call),
 //! `htm`, `htu` (without query and fragment), `iat`, and `nonce` / `ath` when given.
 
+use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
@@ -112,6 +114,36 @@ impl DpopKey {
         Ok(Self { key: SigningKey::generate_p256()? })
     }
 
+    /// The DPoP key every client of the same org, client ID and client key shares, so that a DPoP-bound token
+    /// can be cached and used by all of them (e.g. a fleet of Worker isolates sharing a KV token cache).
+    ///
+    /// HKDF-SHA-256 (RFC 5869) of the client key's PKCS#8 encoding, salt `okta-connect DPoP key v1`, info
+    /// `{org URL}\n{client ID}\n{counter}`; the first counter whose output is a valid P-256 scalar wins. The
+    /// DPoP key is then exactly as secret, and as long-lived, as the client key it comes from.
+    ///
+    /// # Errors
+    /// `key_malformed` if the client key cannot be encoded (never for a parsed key).
+    pub fn derive(client_key: &SigningKey, org_url: &str, client_id: &str) -> Result<Self> {
+        let ikm = client_key.to_pkcs8_der()?;
+        let prk = hmac_sha256(b"okta-connect DPoP key v1", &ikm)?;
+        for counter in 0u8..=255 {
+            let info = format!("{org_url}\n{client_id}\n{counter}");
+            let okm = hmac_sha256(prk.as_slice(), &[info.as_bytes(), &[1]].concat())?;
+            if let Some(key) = SigningKey::p256_from_scalar(okm.as_slice()) {
+                return Ok(Self { key });
+            }
+        }
+        Err(Error::new(ErrorCode::KeyMalformed, "no DPoP key could be derived"))
+    }
+
+    /// The private key as PKCS#8, for a one-time import into a non-extractable WebCrypto key.
+    ///
+    /// # Errors
+    /// As [`SigningKey::to_pkcs8_der`].
+    pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        self.key.to_pkcs8_der()
+    }
+
     /// The public JWK placed in every proof header.
     #[must_use]
     pub fn public_jwk(&self) -> &PublicJwk {
@@ -141,9 +173,37 @@ impl DpopKey {
     }
 }
 
+/// HMAC-SHA-256, the building block of HKDF's extract and (single-block) expand steps.
+fn hmac_sha256(key: &[u8], data: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).map_err(|_| Error::new(ErrorCode::KeyMalformed, "HMAC key rejected"))?;
+    mac.update(data);
+    let mut out = Zeroizing::new([0u8; 32]);
+    out.copy_from_slice(&mac.finalize().into_bytes());
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// RFC 4231 test case 2.
+    #[test]
+    fn hmac_sha256_matches_rfc4231() -> Result<()> {
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?")?;
+        assert_eq!(base64url::encode(mac.as_slice()), "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM");
+        Ok(())
+    }
+
+    #[test]
+    fn derived_keys_are_stable_and_separated() -> Result<()> {
+        let client = SigningKey::parse(include_str!("../tests/fixtures/keys/p256.pkcs8.pem"), None)?;
+        let a = DpopKey::derive(&client, "https://a.okta.com", "0oa1")?;
+        assert_eq!(a.thumbprint(), DpopKey::derive(&client, "https://a.okta.com", "0oa1")?.thumbprint());
+        assert_ne!(a.thumbprint(), DpopKey::derive(&client, "https://b.okta.com", "0oa1")?.thumbprint());
+        assert_ne!(a.thumbprint(), DpopKey::derive(&client, "https://a.okta.com", "0oa2")?.thumbprint());
+        assert_ne!(a.thumbprint(), client.thumbprint());
+        Ok(())
+    }
 
     #[test]
     fn rfc9449_section_7_1_ath() {

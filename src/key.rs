@@ -153,6 +153,12 @@ impl SigningKey {
         Err(Error::new(ErrorCode::RandomUnavailable, "the random number generator returned invalid P-256 scalars"))
     }
 
+    /// A P-256 key from a 32-byte scalar, or `None` when the bytes are not a valid non-zero scalar.
+    pub(crate) fn p256_from_scalar(bytes: &[u8]) -> Option<Self> {
+        let key = p256::ecdsa::SigningKey::from_slice(bytes).ok()?;
+        Self::from_secret(Secret::P256(key), Algorithm::Es256, None).ok()
+    }
+
     fn from_secret(secret: Secret, algorithm: Algorithm, key_id: Option<String>) -> Result<Self> {
         let public = match &secret {
             Secret::Rsa(key) => PublicJwk::Rsa {

@@ -265,6 +265,8 @@ fn js<T>(result: crate::Result<T>) -> JsResult<T> {
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     fn is_array_checked(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ArrayBuffer, js_name = isView)]
+    fn is_view(value: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Uint8Array, js_name = from)]
     fn copy_uint8_array(value: &JsValue) -> Result<Uint8Array, JsValue>;
 }
@@ -546,11 +548,14 @@ impl JsSigningKey {
     }
 }
 
-/// Copy a Uint8Array into wasm. `Uint8Array.from` re-reads it through the iterator, so a look-alike, a proxy,
-/// a detached buffer or a lying `length` yields an error or the true bytes, never a bogus length.
+/// Copy a byte array (`Uint8Array`) into wasm without `instanceof` (which runs proxy traps): a real typed
+/// array view tagged `Uint8Array`, re-read through `Uint8Array.from`, so a look-alike, a detached buffer or a
+/// lying `length` yields an error or the true bytes, never a bogus length.
 fn bytes(value: &JsValue, name: &str) -> JsResult<Vec<u8>> {
     let must = || to_js(&invalid(format!("{name} must be a Uint8Array of at most 16 MiB")));
-    if !value.is_instance_of::<Uint8Array>() {
+    let tag = || Reflect::get(value, &js_sys::Symbol::to_string_tag().into()).ok().and_then(|t| t.as_string());
+    let byte_view = is_view(value).unwrap_or(false) && tag().as_deref() == Some("Uint8Array");
+    if !byte_view {
         return Err(must());
     }
     let copy = copy_uint8_array(value).map_err(|_| must())?;
@@ -610,6 +615,19 @@ impl JsDpopKey {
             })
         })();
         js(result)
+    }
+
+    /// The DPoP key shared by every client of this org, client ID and client key (derived with HKDF from the
+    /// client key), for clients that share tokens through a cache.
+    pub fn derive(
+        key: &JsSigningKey,
+        #[wasm_bindgen(unchecked_param_type = "string")] org_url: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] client_id: JsValue,
+    ) -> JsResult<JsDpopKey> {
+        let (Some(org_url), Some(client_id)) = (org_url.as_string(), client_id.as_string()) else {
+            return Err(to_js(&invalid("orgUrl and clientId must be strings")));
+        };
+        js(dpop::DpopKey::derive(&key.inner, &org_url, &client_id)).map(|inner| Self { inner })
     }
 
     /// The RFC 7638 thumbprint (`jkt`).
@@ -713,6 +731,28 @@ impl JsSession {
     #[wasm_bindgen(js_name = accessToken)]
     pub fn access_token(&self, now_ms: f64) -> JsResult<Option<String>> {
         Ok(borrow(&self.inner)?.access_token(millis(now_ms)).map(str::to_owned))
+    }
+
+    /// The key under which sessions of the same org, client ID, client key and DPoP key share a token.
+    #[wasm_bindgen(getter, js_name = tokenCacheKey)]
+    pub fn token_cache_key(&self) -> JsResult<String> {
+        Ok(borrow(&self.inner)?.token_cache_key())
+    }
+
+    /// The current token as a cache value (a string), while it is good for another minute.
+    #[wasm_bindgen(js_name = exportToken)]
+    pub fn export_token(&self, now_ms: f64) -> JsResult<Option<String>> {
+        Ok(borrow(&self.inner)?.export_token(millis(now_ms)))
+    }
+
+    /// Adopt a token from a cache value (from `exportToken` of a session with the same cache key); returns
+    /// whether it was usable (well-formed, good for another minute, not already rejected by Okta).
+    #[wasm_bindgen(js_name = importToken)]
+    pub fn import_token(&self, value: JsValue, now_ms: f64) -> JsResult<bool> {
+        let Some(value) = value.as_string() else {
+            return Ok(false);
+        };
+        Ok(borrow(&self.inner)?.import_token(&value, millis(now_ms)))
     }
 
     /// Whether the cached token is DPoP-bound.
@@ -946,33 +986,48 @@ impl JsOperation {
 #[wasm_bindgen(js_name = importClientKey, unchecked_return_type = "Promise<CryptoKey>")]
 pub fn import_client_key(key: &JsSigningKey, #[wasm_bindgen(unchecked_param_type = "SubtleCrypto")] subtle: JsValue) -> JsResult<js_sys::Promise> {
     let der = js(key.inner.to_pkcs8_der())?;
-    let buffer = Uint8Array::from(der.as_slice());
-    let algorithm = Object::new();
-    match key.inner.key_type() {
-        crate::KeyType::Rsa => {
-            set(&algorithm, "name", &"RSASSA-PKCS1-v1_5".into());
-            let hash = match key.inner.algorithm() {
+    import_pkcs8(&der, key.inner.algorithm(), &subtle)
+}
+
+/// Import a DPoP key into WebCrypto as a non-extractable signing key (bytes wiped as for `importClientKey`).
+#[wasm_bindgen(js_name = importDpopKey, unchecked_return_type = "Promise<CryptoKey>")]
+pub fn import_dpop_key(key: &JsDpopKey, #[wasm_bindgen(unchecked_param_type = "SubtleCrypto")] subtle: JsValue) -> JsResult<js_sys::Promise> {
+    let der = js(key.inner.to_pkcs8_der())?;
+    import_pkcs8(&der, Algorithm::Es256, &subtle)
+}
+
+fn import_pkcs8(der: &[u8], algorithm: Algorithm, subtle: &JsValue) -> JsResult<js_sys::Promise> {
+    let buffer = Uint8Array::from(der);
+    let params = Object::new();
+    match algorithm {
+        Algorithm::Es256 => {
+            set(&params, "name", &"ECDSA".into());
+            set(&params, "namedCurve", &"P-256".into());
+        }
+        Algorithm::Rs256 | Algorithm::Rs384 | Algorithm::Rs512 => {
+            set(&params, "name", &"RSASSA-PKCS1-v1_5".into());
+            let hash = match algorithm {
                 Algorithm::Rs384 => "SHA-384",
                 Algorithm::Rs512 => "SHA-512",
-                Algorithm::Rs256 | Algorithm::Es256 => "SHA-256",
+                _ => "SHA-256",
             };
-            set(&algorithm, "hash", &hash.into());
-        }
-        crate::KeyType::Ec => {
-            set(&algorithm, "name", &"ECDSA".into());
-            set(&algorithm, "namedCurve", &"P-256".into());
+            set(&params, "hash", &hash.into());
         }
     }
-    let import = Reflect::get(&subtle, &"importKey".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    let Some(import) = import else {
+    let import = Reflect::get(subtle, &"importKey".into()).ok().filter(JsValue::is_function);
+    let Some(import) = import.map(JsCast::unchecked_into::<js_sys::Function>) else {
         return Err(to_js(&invalid("subtle must be a SubtleCrypto")));
     };
     let usages: Array = [JsValue::from_str("sign")].into_iter().collect();
-    let args: Array = [JsValue::from_str("pkcs8"), buffer.clone().into(), algorithm.into(), JsValue::FALSE, usages.into()].into_iter().collect();
-    let result = import.apply(&subtle, &args);
+    let args: Array = [JsValue::from_str("pkcs8"), buffer.clone().into(), params.into(), JsValue::FALSE, usages.into()].into_iter().collect();
+    // WebCrypto copies the key data synchronously, before `importKey` returns its promise.
+    let result = import.apply(subtle, &args);
     buffer.fill(0, 0, buffer.length());
     let promise = result?;
-    promise.dyn_into::<js_sys::Promise>().map_err(|_| to_js(&invalid("importKey did not return a promise")))
+    if !promise.is_object() {
+        return Err(to_js(&invalid("importKey did not return a promise")));
+    }
+    Ok(promise.unchecked_into())
 }
 
 /// Join a signing input from `draftClientAssertion` / `draftDpopProof` and its raw signature into a compact JWS.

@@ -1,5 +1,7 @@
 //! What outlives one operation: the access token, the DPoP nonces, and the clock offset to Okta.
 
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::call::Draft;
@@ -20,6 +22,23 @@ const TOKEN_MARGIN_MS: u64 = 60_000;
 const MAX_CLOCK_CORRECTION_S: i64 = 3600;
 /// Offsets within this are noise from the `Date` header's one-second resolution.
 const CLOCK_NOISE_S: i64 = 2;
+
+/// A token as shared through a cache by every client of the same org, client ID, client key and DPoP key
+/// (the value stored under [`Session::token_cache_key`]).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CachedToken {
+    v: u8,
+    access_token: String,
+    token_type: String,
+    scope: String,
+    /// Epoch milliseconds.
+    expires_at: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token_nonce: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    api_nonce: Option<String>,
+}
 
 /// Tunables; the defaults suit production.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,12 +72,15 @@ pub struct Session {
     client_id: String,
     client_algorithm: Algorithm,
     client_key_id: Option<String>,
+    client_thumbprint: String,
     dpop_jwk: PublicJwk,
     options: SessionOptions,
     token_nonce: Option<String>,
     api_nonce: Option<String>,
     token: Option<AccessToken>,
     token_generation: u64,
+    /// SHA-256 of the last token Okta rejected, so a cache cannot hand it back.
+    rejected_token: Option<[u8; 32]>,
     clock_offset_s: i64,
 }
 
@@ -82,12 +104,14 @@ impl Session {
             client_id,
             client_algorithm: key.algorithm(),
             client_key_id: key.key_id().map(str::to_owned),
+            client_thumbprint: key.thumbprint(),
             dpop_jwk,
             options,
             token_nonce: None,
             api_nonce: None,
             token: None,
             token_generation: 0,
+            rejected_token: None,
             clock_offset_s: 0,
         }
     }
@@ -182,10 +206,68 @@ impl Session {
 
     /// Forget the token Okta rejected, unless a newer one has replaced it meanwhile.
     pub(crate) fn discard_token(&mut self, generation: u64) {
-        if self.token.as_ref().is_some_and(|t| t.generation == generation) {
-            self.token = None;
+        if let Some(token) = self.token.take_if(|t| t.generation == generation) {
+            self.rejected_token = Some(Sha256::digest(token.value.as_bytes()).into());
             self.api_nonce = None;
         }
+    }
+
+    /// The cache key under which clients sharing this org, client ID, client key and DPoP key share a token.
+    #[must_use]
+    pub fn token_cache_key(&self) -> String {
+        let identity = format!("{}\n{}\n{}\n{}", self.org.as_str(), self.client_id, self.client_thumbprint, self.dpop_thumbprint());
+        format!("okta-connect:token:v1:{}", crate::base64url::encode(&Sha256::digest(identity.as_bytes())))
+    }
+
+    /// The cached token as a cache value (JSON), while it is good for another minute.
+    #[must_use]
+    pub fn export_token(&self, now_ms: u64) -> Option<String> {
+        let token = self.token.as_ref().filter(|_| self.access_token(now_ms).is_some())?;
+        let cached = CachedToken {
+            v: 1,
+            access_token: token.value.to_string(),
+            token_type: if token.dpop { "DPoP" } else { "Bearer" }.to_owned(),
+            scope: token.scope.clone(),
+            expires_at: token.expires_at_ms,
+            token_nonce: self.token_nonce.clone(),
+            api_nonce: self.api_nonce.clone(),
+        };
+        serde_json::to_string(&cached).ok()
+    }
+
+    /// Adopt a token from a cache value written by [`Session::export_token`] (of a session with the same cache
+    /// key): only a well-formed entry, good for another minute, and not a token Okta already rejected here.
+    /// Returns whether it was adopted.
+    pub fn import_token(&mut self, value: &str, now_ms: u64) -> bool {
+        let Ok(cached) = serde_json::from_str::<CachedToken>(value) else {
+            return false;
+        };
+        let value_ok = !cached.access_token.is_empty() && cached.access_token.chars().all(|c| c.is_ascii_graphic());
+        let dpop = match cached.token_type.as_str() {
+            "DPoP" => true,
+            "Bearer" => false,
+            _ => return false,
+        };
+        let rejected = self.rejected_token == Some(Sha256::digest(cached.access_token.as_bytes()).into());
+        if cached.v != 1 || !value_ok || rejected || cached.expires_at <= now_ms.saturating_add(TOKEN_MARGIN_MS) {
+            return false;
+        }
+        let nonce_ok = |n: &Option<String>| n.as_ref().is_none_or(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_graphic()));
+        if !nonce_ok(&cached.token_nonce) || !nonce_ok(&cached.api_nonce) {
+            return false;
+        }
+        self.token_nonce = cached.token_nonce.or(self.token_nonce.take());
+        self.api_nonce = cached.api_nonce.or(self.api_nonce.take());
+        let expires_in_ms = cached.expires_at.saturating_sub(now_ms);
+        self.token_generation += 1;
+        self.token = Some(AccessToken {
+            generation: self.token_generation,
+            value: Zeroizing::new(cached.access_token),
+            dpop,
+            expires_at_ms: now_ms.saturating_add(expires_in_ms),
+            scope: cached.scope,
+        });
+        true
     }
 
     /// The token request: a fresh client assertion and a fresh DPoP proof, every time.

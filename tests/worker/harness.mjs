@@ -103,11 +103,6 @@ export async function waitForPackage() {
   }
 }
 
-/** Whether the installed package declares the proposed `tokenCache` connect option. */
-export function packageHasTokenCache() {
-  return /\btokenCache\??:/.test(readFileSync(join(PACKAGE_DIR, 'client.d.ts'), 'utf8'));
-}
-
 export function randomSecret() {
   return randomBytes(32).toString('base64url');
 }

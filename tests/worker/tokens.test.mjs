@@ -1,17 +1,14 @@
 // Token and DPoP-nonce reuse in real workerd: a cold isolate, reuse across requests, concurrent first
 // requests, recovery from a token Okta stops accepting, the sealed KV cache, and KV-shared tokens across
-// isolates (the last group needs the proposed `tokenCache` connect option of the package).
+// isolates (through the package's `tokenCache` connect option).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { calculateJwkThumbprint, decodeProtectedHeader } from 'jose';
 import { KvTokenCache, MemoryTokenCache, tokenCacheFor } from '../../worker/src/token-cache.js';
-import { packageHasTokenCache, randomSecret, ROOT, startWorld, waitForPackage } from './harness.mjs';
+import { randomSecret, ROOT, startWorld, waitForPackage } from './harness.mjs';
 
 const PROBE = `${ROOT}/tests/worker/fixtures/kv-probe.js`;
 await waitForPackage();
-const NEEDS_TOKEN_CACHE = packageHasTokenCache()
-  ? {}
-  : { todo: 'needs the proposed package option OktaClient.connect(config, { tokenCache }) (see worker/README.md)' };
 
 let w;
 before(async () => {
@@ -186,7 +183,7 @@ describe('KV-shared tokens across isolates', () => {
   let fleetToken;
   let fleetJkt;
 
-  test('the first isolate fetches a token and stores it sealed in KV', NEEDS_TOKEN_CACHE, async () => {
+  test('the first isolate fetches a token and stores it sealed in KV', async () => {
     const { result, tokenPosts, api } = await observe(() => get('edge-a'));
     assert.equal(result.status, 200, result.text);
     assert.deepEqual(tokenPosts.map((r) => r.status), [400, 200]);
@@ -202,7 +199,7 @@ describe('KV-shared tokens across isolates', () => {
     assert.ok(!sealed.includes(fleetToken));
   });
 
-  test('a cold isolate takes the shared token (same derived DPoP key): no token request', NEEDS_TOKEN_CACHE, async () => {
+  test('a cold isolate takes the shared token (same derived DPoP key): no token request', async () => {
     const { result, tokenPosts, api } = await observe(() => get('edge-b', 'bob+test@example.com'));
     assert.equal(result.status, 200, result.text);
     assert.equal(result.headers.get('x-okta-connect-isolate'), 'cold');
@@ -213,7 +210,7 @@ describe('KV-shared tokens across isolates', () => {
     assert.equal(verify.json.connection.tokenCache, 'kv');
   });
 
-  test('an isolate with another TOKEN_CACHE_SECRET cannot open the entry and fetches its own', NEEDS_TOKEN_CACHE, async () => {
+  test('an isolate with another TOKEN_CACHE_SECRET cannot open the entry and fetches its own', async () => {
     const { result, tokenPosts, api } = await observe(() => get('edge-c'));
     assert.equal(result.status, 200, result.text);
     assert.equal(tokenPosts.filter((r) => r.status === 200).length, 1);

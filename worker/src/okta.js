@@ -55,7 +55,6 @@ export async function clientFor(env) {
     const { cache: tokenCache, kind } = tokenCacheFor(env);
     const promise = OktaClient.connect(
       { orgUrl, clientId, privateKey, keyId },
-      // `tokenCache` is the proposed package option (ignored by packages that predate it: tokens then stay per isolate).
       { allowedHosts, allowInsecureLoopback, timeoutMs, tokenCache },
     );
     const entry = { settings, promise, tokenCache: kind };

@@ -1,4 +1,4 @@
-// Token caches for okta-connect's `tokenCache` connect option (proposed package API, see worker/README.md).
+// Token caches for okta-connect's `tokenCache` connect option (see worker/README.md).
 // The interface is two methods, the shape of a Workers KV namespace:
 //
 //   interface TokenCache {
