@@ -24,10 +24,11 @@ suite() {
   local name=$1 counter=$2; shift 2
   local log="$out/$name.log"
   printf '\n=== %s: %s\n' "$name" "$*"
+  local started=$SECONDS
   "$@" 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
   read -r pass fail < <("$counter" "$log")
-  printf '=== %s: %d passed, %d failed (exit %d)\n' "$name" "$pass" "$fail" "$status"
+  printf '=== %s: %d passed, %d failed (exit %d, %d s)\n' "$name" "$pass" "$fail" "$status" $((SECONDS - started))
   total_pass=$((total_pass + pass)); total_fail=$((total_fail + fail))
   if (( status != 0 || pass == 0 )); then broken+=("$name"); fi
 }

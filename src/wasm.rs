@@ -748,7 +748,7 @@ impl JsSession {
     /// Adopt a token from a cache value (from `exportToken` of a session with the same cache key); returns
     /// whether it was usable (well-formed, good for another minute, not already rejected by Okta).
     #[wasm_bindgen(js_name = importToken)]
-    pub fn import_token(&self, value: JsValue, now_ms: f64) -> JsResult<bool> {
+    pub fn import_token(&self, #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] value: JsValue, now_ms: f64) -> JsResult<bool> {
         let Some(value) = value.as_string() else {
             return Ok(false);
         };

@@ -199,7 +199,12 @@ impl VerifyPlan {
             Phase::Token => {
                 let failed = token_check(error.code());
                 for id in ORDER.iter().copied().skip(1).take_while(|id| *id != failed) {
-                    self.record(Check::new(id, CheckStatus::Pass, "passed"));
+                    let detail = match id {
+                        CheckId::Reachable => "the org's token endpoint answered",
+                        CheckId::ClientAuth => "Okta accepted the client assertion signed with the pasted key",
+                        _ => "Okta accepted the DPoP proof",
+                    };
+                    self.record(Check::new(id, CheckStatus::Pass, detail));
                 }
                 self.record(Check::failed(failed, error, ""));
                 return Ok(Some(self.finish()));
