@@ -387,3 +387,52 @@ fn out_of_order_calls_are_api_misuse_not_panics() {
     let empty = OperationSpec::SetPassword { user: UserRef::parse(USER_ID).unwrap(), password: Zeroizing::new(String::new()), revoke_sessions: false };
     assert_eq!(Operation::new(empty, &mut h.session).err().map(|e| e.code()), Some(ErrorCode::InvalidArgument));
 }
+
+#[test]
+fn tokens_are_shared_through_a_cache_only_between_identical_sessions() {
+    let key = SigningKey::parse(include_str!("fixtures/keys/rsa2048.okta.jwk.json"), None).unwrap();
+    let derived = || DpopKey::derive(&key, ORG, "0oa1bcdefghijklmnop2").unwrap();
+    let session = |dpop: &DpopKey| Session::new(org(), "0oa1bcdefghijklmnop2".into(), &key, dpop.public_jwk().clone(), SessionOptions::default());
+
+    let mut first = Harness::new();
+    first.session = session(&derived());
+    first.dpop = derived();
+    let mut calls = 0;
+    first.run(get_user(), &mut |r| {
+        if r.url.ends_with("/token") {
+            calls += 1;
+            return if calls == 1 { nonce_challenge("n-9") } else { token_ok() };
+        }
+        respond(200, &[], user_json("ACTIVE"))
+    }).unwrap();
+    let value = first.session.export_token(T0).unwrap();
+    assert!(value.contains("\"tokenNonce\":\"n-9\""));
+
+    // A second isolate with the same derived DPoP key adopts it: no token request at all.
+    let mut second = Harness::new();
+    second.session = session(&derived());
+    second.dpop = derived();
+    assert_eq!(second.session.token_cache_key(), first.session.token_cache_key());
+    assert!(second.session.import_token(&value, T0));
+    second.run(get_user(), &mut |r| if r.url.ends_with("/token") { panic!("no token request") } else { respond(200, &[], user_json("ACTIVE")) }).unwrap();
+
+    // A random DPoP key means another cache key; stale, malformed or rejected entries are refused.
+    assert_ne!(Harness::new().session.token_cache_key(), first.session.token_cache_key());
+    let mut third = session(&derived());
+    assert!(!third.import_token(&value, T0 + 3_600_000));
+    assert!(!third.import_token("{\"v\":2}", T0));
+    assert!(!third.import_token("not json", T0));
+    let mut fourth = Harness::new();
+    fourth.session = session(&derived());
+    fourth.dpop = derived();
+    assert!(fourth.session.import_token(&value, T0));
+    let mut api = 0;
+    fourth.run(get_user(), &mut |r| {
+        if r.url.ends_with("/token") {
+            return respond(200, &[], json!({"token_type": "DPoP", "expires_in": 3600, "access_token": "at-2", "scope": "okta.users.manage"}));
+        }
+        api += 1;
+        if api == 1 { respond(401, &[], json!({"errorCode": "E0000011"})) } else { respond(200, &[], user_json("ACTIVE")) }
+    }).unwrap();
+    assert!(!fourth.session.import_token(&value, T0), "a token Okta rejected is never adopted again");
+}
