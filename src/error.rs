@@ -124,7 +124,7 @@ error_codes! {
     /// The key text is larger than any private key.
     KeyTooLarge = "key_too_large", fix: Some("Paste only the private key (a JWK object or a PEM block), not a whole file or bundle.");
     /// The text is not a key in any accepted form.
-    KeyUnrecognized = "key_unrecognized", fix: Some("Paste the private key exactly as the Admin Console shows it: the JSON object starting with {\"kty\": or the PEM block starting with -----BEGIN PRIVATE KEY-----.");
+    KeyUnrecognized = "key_unrecognized", fix: Some("Paste the private key exactly as the Admin Console shows it: the JSON object starting with {\"kty\": or the PEM block whose first line ends in \"PRIVATE KEY-----\".");
     /// The text is a key in a recognised container but its contents are malformed or truncated.
     KeyMalformed = "key_malformed", fix: Some("The key looks cut off or altered: copy it again in full from where you saved it.");
     /// A public key was pasted instead of the private key.

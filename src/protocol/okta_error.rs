@@ -185,7 +185,7 @@ mod tests {
         let body = r#"{"errorCode":"E0000001","errorSummary":"Api validation failed: password","errorLink":"E0000001","errorId":"oae123","errorCauses":[{"errorSummary":"password: Password requirements were not met."}]}"#;
         let error = api_error(&response(400, body, &[]));
         assert_eq!(error.code(), ErrorCode::OktaPasswordPolicy);
-        let okta = error.okta().unwrap();
+        let okta = error.okta().cloned().unwrap_or_default();
         assert_eq!((okta.error_code.as_deref(), okta.error_id.as_deref()), (Some("E0000001"), Some("oae123")));
         assert_eq!(okta.error_causes, vec!["password: Password requirements were not met.".to_owned()]);
         assert!(error.message().contains("Password requirements were not met"));
