@@ -193,12 +193,10 @@ export class OktaClient {
   }
 
   async #shareToken() {
-    const value = this.#cache && this.#session.exportToken(Date.now());
-    if (!value) return;
-    const expirationTtl = Math.floor((JSON.parse(value).expiresAt - Date.now()) / 1000) - 60;
-    if (expirationTtl < 60) return;
+    const entry = this.#cache && this.#session.exportToken(Date.now());
+    if (!entry) return;
     try {
-      await this.#cache.put(this.#session.tokenCacheKey, value, { expirationTtl });
+      await this.#cache.put(entry.key, entry.value, { expirationTtl: entry.expirationTtl });
     } catch {
       // Sharing is an optimisation: the token still works for this client.
     }

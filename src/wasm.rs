@@ -739,10 +739,14 @@ impl JsSession {
         Ok(borrow(&self.inner)?.token_cache_key())
     }
 
-    /// The current token as a cache value (a string), while it is good for another minute.
-    #[wasm_bindgen(js_name = exportToken)]
-    pub fn export_token(&self, now_ms: f64) -> JsResult<Option<String>> {
-        Ok(borrow(&self.inner)?.export_token(millis(now_ms)))
+    /// The current token as a cache entry `{ key, value, expirationTtl }` (seconds), while worth sharing.
+    #[wasm_bindgen(js_name = exportToken, unchecked_return_type = "{ key: string; value: string; expirationTtl: number } | undefined")]
+    pub fn export_token(&self, now_ms: f64) -> JsResult<JsValue> {
+        let session = borrow(&self.inner)?;
+        match session.export_token(millis(now_ms)) {
+            Some((value, ttl)) => to_plain(&serde_json::json!({ "key": session.token_cache_key(), "value": value, "expirationTtl": ttl })),
+            None => Ok(JsValue::UNDEFINED),
+        }
     }
 
     /// Adopt a token from a cache value (from `exportToken` of a session with the same cache key); returns

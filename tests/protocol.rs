@@ -405,7 +405,8 @@ fn tokens_are_shared_through_a_cache_only_between_identical_sessions() {
         }
         respond(200, &[], user_json("ACTIVE"))
     }).unwrap();
-    let value = first.session.export_token(T0).unwrap();
+    let (value, ttl) = first.session.export_token(T0).unwrap();
+    assert_eq!(ttl, 3540);
     assert!(value.contains("\"tokenNonce\":\"n-9\""));
 
     // A second isolate with the same derived DPoP key adopts it: no token request at all.

@@ -219,10 +219,15 @@ impl Session {
         format!("okta-connect:token:v1:{}", crate::base64url::encode(&Sha256::digest(identity.as_bytes())))
     }
 
-    /// The cached token as a cache value (JSON), while it is good for another minute.
+    /// The cached token as a cache value (JSON) and how long a cache should keep it (seconds: until a minute
+    /// before it expires), while that is at least a minute (Workers KV's shortest TTL).
     #[must_use]
-    pub fn export_token(&self, now_ms: u64) -> Option<String> {
+    pub fn export_token(&self, now_ms: u64) -> Option<(String, u64)> {
         let token = self.token.as_ref().filter(|_| self.access_token(now_ms).is_some())?;
+        let ttl_s = token.expires_at_ms.saturating_sub(now_ms).saturating_sub(TOKEN_MARGIN_MS) / 1000;
+        if ttl_s < 60 {
+            return None;
+        }
         let cached = CachedToken {
             v: 1,
             access_token: token.value.to_string(),
@@ -232,7 +237,7 @@ impl Session {
             token_nonce: self.token_nonce.clone(),
             api_nonce: self.api_nonce.clone(),
         };
-        serde_json::to_string(&cached).ok()
+        serde_json::to_string(&cached).ok().map(|value| (value, ttl_s))
     }
 
     /// Adopt a token from a cache value written by [`Session::export_token`] (of a session with the same cache
