@@ -36,7 +36,7 @@ suite() {
 suite rust-native count_rust cargo test --quiet
 suite wasm-node count_rust wasm-pack test --node --test wasm
 suite wasm-chromium count_rust wasm-pack test --headless --chrome --features browser-tests --test wasm
-suite js count_node node --test --test-reporter=tap tests/js/ tests/emulator/ tests/www/ tests/worker/
+suite js count_node node --test --test-reporter=tap tests/js/ tests/emulator/ tests/www/ tests/worker/ tests/hardening/
 
 printf '\n'
 if (( ${#broken[@]} )); then

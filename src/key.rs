@@ -91,10 +91,11 @@ impl KeyType {
     }
 }
 
-/// The secret half; both variants zeroize on drop.
+/// The secret half; both variants zeroize on drop. Both are boxed so that moving a `SigningKey` (into a JS
+/// object, say) copies pointers, never key material, to the stack.
 enum Secret {
     Rsa(Box<rsa::PrivateKey>),
-    P256(p256::ecdsa::SigningKey),
+    P256(Box<p256::ecdsa::SigningKey>),
 }
 
 /// A parsed private key, ready to sign client assertions (or DPoP proofs).
@@ -147,7 +148,7 @@ impl SigningKey {
         for _ in 0..8 {
             let bytes = Zeroizing::new(crate::random::bytes::<32>()?);
             if let Ok(key) = p256::ecdsa::SigningKey::from_slice(bytes.as_slice()) {
-                return Self::from_secret(Secret::P256(key), Algorithm::Es256, None);
+                return Self::from_secret(Secret::P256(Box::new(key)), Algorithm::Es256, None);
             }
         }
         Err(Error::new(ErrorCode::RandomUnavailable, "the random number generator returned invalid P-256 scalars"))
@@ -156,7 +157,7 @@ impl SigningKey {
     /// A P-256 key from a 32-byte scalar, or `None` when the bytes are not a valid non-zero scalar.
     pub(crate) fn p256_from_scalar(bytes: &[u8]) -> Option<Self> {
         let key = p256::ecdsa::SigningKey::from_slice(bytes).ok()?;
-        Self::from_secret(Secret::P256(key), Algorithm::Es256, None).ok()
+        Self::from_secret(Secret::P256(Box::new(key)), Algorithm::Es256, None).ok()
     }
 
     fn from_secret(secret: Secret, algorithm: Algorithm, key_id: Option<String>) -> Result<Self> {

@@ -1,5 +1,5 @@
 #![doc = include_str!("../README.md")]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod assertion;
 pub mod base64url;
@@ -11,6 +11,8 @@ pub mod jws;
 pub mod protocol;
 pub mod key;
 pub mod random;
+#[cfg(target_arch = "wasm32")]
+mod scrub;
 
 pub use error::{Error, ErrorCode, Field, OktaDetails, Result, Severity};
 pub use jwk::PublicJwk;
@@ -21,3 +23,8 @@ pub const MAX_TIMESTAMP: u64 = (1 << 53) - 1;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+/// Every heap block of the wasm module is wiped when freed (see `scrub`).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: scrub::ZeroizingAllocator = scrub::ZeroizingAllocator;

@@ -253,6 +253,13 @@ fn invalid(message: impl Into<String>) -> Error {
 
 type JsResult<T> = Result<T, JsValue>;
 
+/// Run `f`, then overwrite the stack it used: for every export that handles a private key.
+fn scrubbed<T>(f: impl FnOnce() -> T) -> T {
+    let out = f();
+    crate::scrub::wipe_stack();
+    out
+}
+
 fn js<T>(result: crate::Result<T>) -> JsResult<T> {
     result.map_err(|e| to_js(&e))
 }
@@ -433,10 +440,14 @@ pub fn validate_config(
     #[wasm_bindgen(unchecked_param_type = "ConfigInput")] input: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: JsValue,
 ) -> JsResult<JsValue> {
+    scrubbed(|| validate_config_inner(&input, &options))
+}
+
+fn validate_config_inner(input: &JsValue, options: &JsValue) -> JsResult<JsValue> {
     let mut argument_problems = Vec::new();
-    let input = options_object(&input, "input").unwrap_or_else(|_| Object::new().into());
+    let input = options_object(input, "input").unwrap_or_else(|_| Object::new().into());
     let mut field = |name: &str, which: Field| match optional_string(&input, name) {
-        Ok(value) => value.unwrap_or_default(),
+        Ok(value) => Zeroizing::new(value.unwrap_or_default()),
         Err(error) => {
             argument_problems.push(ProblemOut {
                 field: which.as_str(),
@@ -445,14 +456,14 @@ pub fn validate_config(
                 message: error.message().to_owned(),
                 fix: None,
             });
-            String::new()
+            Zeroizing::new(String::new())
         }
     };
     let org_url = field("orgUrl", Field::OrgUrl);
     let client_id = field("clientId", Field::ClientId);
     let private_key = field("privateKey", Field::PrivateKey);
     let key_id = field("keyId", Field::KeyId);
-    let policy = match url_policy(&options) {
+    let policy = match url_policy(options) {
         Ok(policy) => policy,
         Err(error) => return Err(to_js(&error)),
     };
@@ -497,13 +508,13 @@ impl JsSigningKey {
         #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "string")] key_id: JsValue,
     ) -> JsResult<JsSigningKey> {
-        let text = text.as_string().ok_or_else(|| to_js(&invalid("the key text must be a string")))?;
+        let text = Zeroizing::new(text.as_string().ok_or_else(|| to_js(&invalid("the key text must be a string")))?);
         let key_id = if key_id.is_undefined() || key_id.is_null() {
             None
         } else {
             Some(key_id.as_string().ok_or_else(|| to_js(&invalid("keyId must be a string")))?)
         };
-        js(CoreKey::parse(&text, key_id.as_deref())).map(|inner| Self { inner })
+        scrubbed(|| js(CoreKey::parse(&text, key_id.as_deref())).map(|inner| Self { inner }))
     }
 
     /// The JWS algorithm.
@@ -544,7 +555,7 @@ impl JsSigningKey {
     /// The raw JWS signature of `data` (PKCS#1 v1.5, or r‖s for ES256).
     pub fn sign(&self, #[wasm_bindgen(unchecked_param_type = "Uint8Array")] data: JsValue) -> JsResult<Uint8Array> {
         let data = bytes(&data, "data")?;
-        js(self.inner.sign(&data)).map(|sig| Uint8Array::from(sig.as_slice()))
+        scrubbed(|| js(self.inner.sign(&data)).map(|sig| Uint8Array::from(sig.as_slice())))
     }
 }
 
@@ -577,7 +588,7 @@ pub fn create_client_assertion(
         let audience = required_string(&options, "audience")?;
         let now = optional_integer(&options, "now")?.unwrap_or_else(now_seconds);
         let lifetime_seconds = optional_integer(&options, "lifetimeSeconds")?;
-        assertion::create(&key.inner, &AssertionOptions { client_id: &client_id, audience: &audience, now, lifetime_seconds })
+        scrubbed(|| assertion::create(&key.inner, &AssertionOptions { client_id: &client_id, audience: &audience, now, lifetime_seconds }))
     })();
     js(result)
 }
@@ -593,7 +604,7 @@ impl JsDpopKey {
     /// Generate a fresh key (needs `crypto.getRandomValues`; in Workers call it inside a request handler).
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsResult<JsDpopKey> {
-        js(dpop::DpopKey::generate()).map(|inner| Self { inner })
+        scrubbed(|| js(dpop::DpopKey::generate()).map(|inner| Self { inner }))
     }
 
     /// A signed DPoP proof.
@@ -606,12 +617,8 @@ impl JsDpopKey {
             let nonce = optional_string(&options, "nonce")?;
             let access_token = optional_string(&options, "accessToken")?;
             let now = optional_integer(&options, "now")?.unwrap_or_else(now_seconds);
-            self.inner.create_proof(&ProofOptions {
-                htm: &htm,
-                htu: &htu,
-                nonce: nonce.as_deref(),
-                access_token: access_token.as_deref(),
-                now,
+            scrubbed(|| {
+                self.inner.create_proof(&ProofOptions { htm: &htm, htu: &htu, nonce: nonce.as_deref(), access_token: access_token.as_deref(), now })
             })
         })();
         js(result)
@@ -627,7 +634,7 @@ impl JsDpopKey {
         let (Some(org_url), Some(client_id)) = (org_url.as_string(), client_id.as_string()) else {
             return Err(to_js(&invalid("orgUrl and clientId must be strings")));
         };
-        js(dpop::DpopKey::derive(&key.inner, &org_url, &client_id)).map(|inner| Self { inner })
+        scrubbed(|| js(dpop::DpopKey::derive(&key.inner, &org_url, &client_id)).map(|inner| Self { inner }))
     }
 
     /// The RFC 7638 thumbprint (`jkt`).
@@ -638,7 +645,7 @@ impl JsDpopKey {
     /// The raw ES256 signature (r‖s) of `data`.
     pub fn sign(&self, #[wasm_bindgen(unchecked_param_type = "Uint8Array")] data: JsValue) -> JsResult<Uint8Array> {
         let data = bytes(&data, "data")?;
-        js(self.inner.sign(&data)).map(|sig| Uint8Array::from(sig.as_slice()))
+        scrubbed(|| js(self.inner.sign(&data)).map(|sig| Uint8Array::from(sig.as_slice())))
     }
 
     /// The public JWK placed in proofs.
@@ -989,15 +996,13 @@ impl JsOperation {
 /// only for the duration of the `importKey` call and are overwritten with zeros right after it.
 #[wasm_bindgen(js_name = importClientKey, unchecked_return_type = "Promise<CryptoKey>")]
 pub fn import_client_key(key: &JsSigningKey, #[wasm_bindgen(unchecked_param_type = "SubtleCrypto")] subtle: JsValue) -> JsResult<js_sys::Promise> {
-    let der = js(key.inner.to_pkcs8_der())?;
-    import_pkcs8(&der, key.inner.algorithm(), &subtle)
+    scrubbed(|| import_pkcs8(&js(key.inner.to_pkcs8_der())?, key.inner.algorithm(), &subtle))
 }
 
 /// Import a DPoP key into WebCrypto as a non-extractable signing key (bytes wiped as for `importClientKey`).
 #[wasm_bindgen(js_name = importDpopKey, unchecked_return_type = "Promise<CryptoKey>")]
 pub fn import_dpop_key(key: &JsDpopKey, #[wasm_bindgen(unchecked_param_type = "SubtleCrypto")] subtle: JsValue) -> JsResult<js_sys::Promise> {
-    let der = js(key.inner.to_pkcs8_der())?;
-    import_pkcs8(&der, Algorithm::Es256, &subtle)
+    scrubbed(|| import_pkcs8(&js(key.inner.to_pkcs8_der())?, Algorithm::Es256, &subtle))
 }
 
 fn import_pkcs8(der: &[u8], algorithm: Algorithm, subtle: &JsValue) -> JsResult<js_sys::Promise> {

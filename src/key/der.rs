@@ -90,5 +90,5 @@ fn check_curve(curve: Option<ObjectIdentifier>) -> Result<()> {
 }
 
 fn ec(key: p256::SecretKey) -> Parsed {
-    Parsed { secret: Secret::P256(p256::ecdsa::SigningKey::from(key)), algorithm: Algorithm::Es256, kid: None }
+    Parsed { secret: Secret::P256(Box::new(p256::ecdsa::SigningKey::from(key))), algorithm: Algorithm::Es256, kid: None }
 }

@@ -7,7 +7,9 @@ use super::{Algorithm, Parsed, Secret, bit_length, check_rsa_bits};
 use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
 
-/// Every member we look at; unknown members are ignored. Strings are wiped on drop.
+/// Every member we look at; unknown members are ignored. A JWK Set is the same object with `keys`, so one pass of
+/// the parser reads either without buffering (serde's untagged enums would copy every string into a private,
+/// never-wiped buffer). Strings are wiped on drop.
 #[derive(Deserialize, Zeroize, ZeroizeOnDrop)]
 struct Jwk {
     kty: Option<String>,
@@ -24,14 +26,8 @@ struct Jwk {
     x: Option<String>,
     y: Option<String>,
     #[zeroize(skip)]
-    oth: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Document {
-    Set { keys: Vec<Jwk> },
-    Key(Box<Jwk>),
+    oth: Option<serde::de::IgnoredAny>,
+    keys: Option<Vec<Jwk>>,
 }
 
 fn malformed(detail: &str) -> Error {
@@ -40,13 +36,13 @@ fn malformed(detail: &str) -> Error {
 
 /// Parse a JWK or a JWKS (choosing by `key_id`, or the only private key).
 pub(super) fn parse(text: &str, key_id: Option<&str>) -> Result<Parsed> {
-    let document: Document = serde_json::from_str(text).map_err(|e| {
+    let document: Jwk = serde_json::from_str(text).map_err(|e| {
         let why = if e.is_eof() { "the JSON is cut off" } else { "it is not a JSON object with string members" };
         malformed(why)
     })?;
-    match document {
-        Document::Key(jwk) => import(&jwk),
-        Document::Set { keys } => import(select(&keys, key_id)?),
+    match &document.keys {
+        Some(keys) => import(select(keys, key_id)?),
+        None => import(&document),
     }
 }
 
@@ -145,5 +141,5 @@ fn import_ec(jwk: &Jwk) -> Result<Secret> {
             return Err(Error::new(ErrorCode::KeyMismatch, "the JWK's private member \"d\" does not match its public point (x, y)"));
         }
     }
-    Ok(Secret::P256(key))
+    Ok(Secret::P256(Box::new(key)))
 }
