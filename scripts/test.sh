@@ -20,6 +20,11 @@ count_node() {
   awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { print p + 0, f + 0 }' "$1"
 }
 
+# count_deny FILE: "bans ok, licenses ok, sources ok" (a FAILED check is a failure).
+count_deny() {
+  grep -oE '\b[a-z]+ (ok|FAILED)' "$1" | awk '$2 == "ok" { p++ } $2 == "FAILED" { f++ } END { print p + 0, f + 0 }'
+}
+
 suite() {
   local name=$1 counter=$2; shift 2
   local log="$out/$name.log"
@@ -34,6 +39,13 @@ suite() {
 }
 
 suite rust-native count_rust cargo test --quiet
+suite cargo-deny count_deny cargo deny --log-level error check licenses bans sources
+# The advisory database lives on GitHub, which these machines cannot reach: checked only where one is present.
+if compgen -G "$HOME/.cargo/advisory-dbs/*/crates" >/dev/null; then
+  suite cargo-deny-advisories count_deny cargo deny --log-level error check --disable-fetch advisories
+else
+  printf '\n=== cargo-deny-advisories: skipped (no RustSec advisory database on this machine)\n'
+fi
 suite wasm-node count_rust wasm-pack test --node --test wasm
 suite wasm-chromium count_rust wasm-pack test --headless --chrome --features browser-tests --test wasm
 suite js count_node node --test --test-reporter=tap tests/js/ tests/emulator/ tests/www/ tests/worker/ tests/hardening/
