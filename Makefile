@@ -3,12 +3,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build test demo
+.PHONY: help setup build test demo bench
 
 help:
 	@echo "make build  - build pkg/, the npm package"
 	@echo "make test   - run every test suite (native, wasm in Node and Chromium, JS, emulator)"
 	@echo "make demo   - run the integrations page against the local Okta emulator"
+	@echo "make bench  - benchmarks side by side with panva's jose (table; bench-output/: markdown, JSON, charts)"
 
 setup:
 	@bash scripts/setup.sh
@@ -21,3 +22,6 @@ test: build
 
 demo: build
 	@bash scripts/demo.sh
+
+bench: build
+	@bash scripts/bench.sh

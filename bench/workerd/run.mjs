@@ -1,0 +1,194 @@
+// The same benchmark code (bench/lib/) in real workerd through miniflare, the way tests/worker/harness.mjs
+// runs worker/: the published package's files given to workerd as modules (its "workerd" export condition,
+// the wasm as a CompiledWasm module), nothing bundled or rewritten. jose is given as its own ES modules
+// (dist/webapi) for the speed cases, and as the one-file bundle of its subset for the cold starts (as
+// wrangler would bundle it).
+//
+// Speed: one isolate, one request per case, 50 ms batches (workerd's clock ticks in whole milliseconds;
+// miniflare's local workerd does advance it while a request computes, which GET /clock checks each run).
+// Cold starts: one isolate per sample (a worker of its own), its first request importing the library
+// dynamically, timed twice: inside the isolate (Date.now/performance.now, 1 ms ticks: coarse next to a few
+// ms), and as the CPU time the workerd process spent on that request (/proc/PID/task/*/schedstat, ns; other
+// processes' load does not change it) minus the same for a fresh isolate's no-op first request. workerd
+// compiles a CompiledWasm module when it loads the worker, before any request: the wasm compilation is
+// therefore outside the cold-start figure here (it is inside it in Node and Chromium).
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Miniflare } from 'miniflare';
+import { wranglerConfig } from '../../tests/worker/harness.mjs';
+import { fixtureKeys } from '../lib/keys.mjs';
+import { median } from '../lib/stats.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PACKAGE_DIR = dirname(fileURLToPath(import.meta.resolve('okta-connect')));
+const JOSE_ENTRY = fileURLToPath(import.meta.resolve('jose'));
+const CASES = ['RS256 assertion', 'ES256 DPoP proof', 'RS256 assertion, wasm signer', 'ES256 DPoP proof, wasm signer'];
+
+/** workerd processes that are children of this process (as tests/worker/harness.mjs finds them). */
+function workerdPids() {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && comm.startsWith('workerd')) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+/** CPU time of every thread of `pids`, in ms (/proc/PID/task/TID/schedstat: on-CPU ns first). */
+function cpuMs(pids) {
+  let ns = 0;
+  for (const pid of pids) {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // The thread ended while we looked.
+      }
+    }
+  }
+  return ns / 1e6;
+}
+
+/** Static and dynamic import specifiers of an ES module. */
+function importsOf(code) {
+  return [
+    ...code.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s*['"]([^'"]+)['"]/gm),
+    ...code.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
+    ...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]);
+}
+
+function packageWorkerdEntry() {
+  const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8'));
+  return join(PACKAGE_DIR, manifest.exports['.'].workerd);
+}
+
+/**
+ * Miniflare modules for `entry`: its relative imports, and the bare 'okta-connect' and 'jose' as one-line
+ * modules next to the importer re-exporting the installed files (named as under ROOT/node_modules, as the
+ * harness does). `extra` maps further module names (relative to ROOT) to contents.
+ */
+function modulesFor(entry, extra = {}) {
+  const modules = [];
+  const seen = new Set();
+  const external = {
+    'okta-connect': { file: packageWorkerdEntry(), name: (file) => join('node_modules/okta-connect', relative(PACKAGE_DIR, file)) },
+    jose: { file: JOSE_ENTRY, name: (file) => join('node_modules/jose/dist/webapi', relative(dirname(JOSE_ENTRY), file)) },
+  };
+  const walk = (file, name) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    if (file.endsWith('.wasm')) {
+      modules.push({ type: 'CompiledWasm', path: join(ROOT, name), contents: readFileSync(file) });
+      return;
+    }
+    const code = readFileSync(file, 'utf8');
+    modules.push({ type: 'ESModule', path: join(ROOT, name), contents: code });
+    for (const spec of importsOf(code)) {
+      const ext = external[spec];
+      if (ext) {
+        const alias = join(dirname(name), spec);
+        if (!seen.has(alias)) {
+          seen.add(alias);
+          const target = relative(dirname(alias), ext.name(ext.file));
+          modules.push({ type: 'ESModule', path: join(ROOT, alias), contents: `export * from './${target}';\n` });
+        }
+        walkExternal(ext.file, ext.name);
+      } else if (spec.startsWith('.')) {
+        const target = join(dirname(name), spec);
+        if (target in extra) continue;
+        walk(resolve(dirname(file), spec), target);
+      } else {
+        throw new Error(`${name} imports ${spec}: not supported`);
+      }
+    }
+  };
+  const walkExternal = (file, nameOf) => {
+    const name = nameOf(file);
+    if (seen.has(name)) return;
+    seen.add(name);
+    if (file.endsWith('.wasm')) {
+      modules.push({ type: 'CompiledWasm', path: join(ROOT, name), contents: readFileSync(file) });
+      return;
+    }
+    const code = readFileSync(file, 'utf8');
+    modules.push({ type: 'ESModule', path: join(ROOT, name), contents: code });
+    for (const spec of importsOf(code)) {
+      if (!spec.startsWith('.')) throw new Error(`${name} imports ${spec}: not supported`);
+      walkExternal(resolve(dirname(file), spec), nameOf);
+    }
+  };
+  walk(entry, relative(ROOT, entry));
+  for (const [name, contents] of Object.entries(extra)) modules.push({ type: 'ESModule', path: join(ROOT, name), contents });
+  return modules;
+}
+
+/** Speed cases in one isolate, and `coldSamples` fresh isolates per library for the cold starts. */
+export async function runWorkerd({ outDir, coldSamples = 8, rounds = 61, log = () => {} }) {
+  const keys = fixtureKeys();
+  const { compatibilityDate, compatibilityFlags } = wranglerConfig();
+  const base = { modulesRoot: ROOT, compatibilityDate, compatibilityFlags, bindings: { BENCH_RSA: keys.rsa, BENCH_P256: keys.p256 } };
+  const joseSubset = readFileSync(join(outDir, 'jose-subset.mjs'), 'utf8');
+  const coldModules = modulesFor(join(ROOT, 'bench/workerd/cold-worker.mjs'), { 'bench/workerd/jose-subset.mjs': joseSubset });
+  const workers = [{ name: 'speed', ...base, modules: modulesFor(join(ROOT, 'bench/workerd/speed-worker.mjs')) }];
+  // Sample -1 of each is discarded: whichever isolate goes first also pays the process's one-time costs.
+  for (let i = -1; i < coldSamples; i++) {
+    for (const which of ['ours', 'jose', 'noop']) {
+      workers.push({ name: `cold-${which}-${i}`, ...base, modules: coldModules, bindings: { ...base.bindings, WHICH: which } });
+    }
+  }
+  const output = [];
+  const before = workerdPids();
+  const mf = new Miniflare({
+    workers,
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on('data', (chunk) => output.push(String(chunk)));
+      stderr.on('data', (chunk) => output.push(String(chunk)));
+    },
+  });
+  const call = async (worker, path) => {
+    const response = await (await mf.getWorker(worker)).fetch(`https://bench.example${path}`);
+    const text = await response.text();
+    if (!response.ok) throw new Error(`workerd ${worker} ${path}: ${response.status} ${text.slice(0, 500)}\n${output.join('').slice(-2000)}`);
+    return JSON.parse(text);
+  };
+  try {
+    await mf.ready;
+    const pids = workerdPids().filter((pid) => !before.includes(pid));
+    // Cold starts first, while every cold isolate is still untouched.
+    const cold = { ours: [], jose: [], noop: [] };
+    for (let i = -1; i < coldSamples; i++) {
+      for (const which of i % 2 ? ['jose', 'noop', 'ours'] : ['ours', 'noop', 'jose']) {
+        const started = performance.now();
+        const cpuBefore = cpuMs(pids);
+        const result = await call(`cold-${which}-${i}`, '/');
+        const sample = { ...result, processCpu: cpuMs(pids) - cpuBefore, wallFromNode: performance.now() - started };
+        if (i >= 0) cold[which].push(sample);
+      }
+    }
+    const noopCpu = median(cold.noop.map((s) => s.processCpu));
+    for (const which of ['ours', 'jose']) for (const s of cold[which]) s.processCpuNet = s.processCpu - noopCpu;
+    const clock = await call('speed', '/clock');
+    const cases = {};
+    let shapes;
+    for (const name of CASES) {
+      const started = performance.now();
+      const result = await call('speed', `/speed?case=${encodeURIComponent(name)}&rounds=${rounds}`);
+      cases[name] = result.cases[name];
+      shapes = result.shapes;
+      log(`workerd: ${name}: ${cases[name].ratios['ours/jose'].ratio.toFixed(2)}x jose (${Math.round(performance.now() - started)} ms)`);
+    }
+    const miniflareVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules/miniflare/package.json'), 'utf8')).version;
+    return { runtime: `workerd (miniflare ${miniflareVersion}, compatibility date ${compatibilityDate})`, clock, cases, shapes, cold, pids: pids.length };
+  } finally {
+    await mf.dispose();
+  }
+}
