@@ -79,6 +79,9 @@ fn org_url_rejections() {
         ("https://-acme.okta.com", OrgUrlInvalid),
         ("https://{yourOktaDomain}", OrgUrlInvalid),
         (&format!("https://{}.okta.com", "a".repeat(3000)), OrgUrlInvalid),
+        (&format!("{}.okta.com", ["abcdefghij"; 25].join(".")), OrgUrlInvalid),
+        ("https://a--admin.okta.com", OrgUrlInvalid),
+        ("https://a-admin-admin.okta.com", OrgUrlInvalid),
     ] {
         assert_eq!(strict(input), Err(code), "{input}");
     }
@@ -156,5 +159,13 @@ fn typescript_error_code_union_lists_every_error_code() {
     let boundary = std::fs::read_to_string(format!("{}/src/wasm.rs", env!("CARGO_MANIFEST_DIR"))).unwrap();
     for code in okta_connect::ErrorCode::ALL {
         assert!(boundary.contains(&format!("'{}'", code.as_str())), "the ErrorCode TypeScript union lacks {code}");
+    }
+}
+
+#[test]
+fn a_normalised_org_url_is_a_fixed_point() {
+    for input in ["acme-admin.okta.com/x", "https://ACME.okta.com.", "//acme.oktapreview.com?x", "a-b-admin.okta-emea.com"] {
+        let once = strict(input).unwrap();
+        assert_eq!(strict(&once), Ok(once.clone()), "{input}");
     }
 }

@@ -9,6 +9,8 @@ pub const OKTA_DOMAINS: &[&str] =
 
 /// Longest org URL accepted before parsing.
 const MAX_LEN: usize = 2048;
+/// Longest host name (DNS).
+const MAX_HOST: usize = 253;
 
 /// How the org URL is checked.
 #[derive(Clone, Debug, Default)]
@@ -107,7 +109,7 @@ pub fn parse(input: &str, policy: &UrlPolicy) -> (Option<OrgUrl>, Vec<Finding>) 
         return reject(ErrorCode::OrgUrlIpLiteral, "the host is an IP address, not an Okta domain");
     }
     let host = host.strip_suffix('.').unwrap_or(&host);
-    if !host.split('.').all(valid_label) {
+    if host.len() > MAX_HOST || !host.split('.').all(valid_label) {
         return reject(ErrorCode::OrgUrlInvalid, "the host name is not valid");
     }
     if host.split('.').any(|label| label.starts_with("xn--")) {
@@ -126,6 +128,11 @@ pub fn parse(input: &str, policy: &UrlPolicy) -> (Option<OrgUrl>, Vec<Finding>) 
             );
         };
         match strip_admin(host, domain) {
+            // Okta reserves `-admin` for the Admin Console, so an org's own label never ends with it (or a
+            // normalised URL would be rewritten again, to another org, the next time it is validated).
+            Some(org) if !org.split('.').next().is_some_and(|label| valid_label(label) && !label.ends_with("-admin")) => {
+                return reject(ErrorCode::OrgUrlInvalid, "this is not the address of an Okta org (its name cannot end in -admin)");
+            }
             Some(org) => {
                 findings.push(Finding {
                     code: ErrorCode::OrgUrlAdminRewritten,
