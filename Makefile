@@ -3,12 +3,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build test demo bench
+.PHONY: help setup build test demo bench fuzz
 
 help:
 	@echo "make build  - build pkg/, the npm package"
 	@echo "make test   - run every test suite (native, wasm in Node and Chromium, JS, emulator)"
 	@echo "make demo   - run the integrations page against the local Okta emulator"
+	@echo "make fuzz   - fuzz every parser (FUZZ_SECONDS per target, default 60)"
 	@echo "make bench  - benchmarks side by side with panva's jose (table; bench-output/: markdown, JSON, charts)"
 
 setup:
@@ -25,3 +26,8 @@ demo: build
 
 bench: build
 	@bash scripts/bench.sh
+
+FUZZ_SECONDS ?= 60
+
+fuzz: setup
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)

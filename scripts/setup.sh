@@ -25,6 +25,11 @@ if [[ -n "$want_bindgen" ]] && [[ "$(wasm-bindgen --version 2>/dev/null | awk '{
   cargo install wasm-bindgen-cli --version "$want_bindgen" --force
 fi
 
+if ! command -v cargo-fuzz >/dev/null 2>&1; then
+  log "installing cargo-fuzz (about a minute)"
+  cargo install cargo-fuzz --locked
+fi
+
 if ! command -v cargo-deny >/dev/null 2>&1; then
   log "installing cargo-deny (a few minutes)"
   cargo install cargo-deny --locked

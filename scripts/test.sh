@@ -20,6 +20,10 @@ count_node() {
   awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { print p + 0, f + 0 }' "$1"
 }
 
+# count_fuzz FILE: scripts/fuzz.sh's closing "fuzz: N passed, N failed" (one per target).
+count_fuzz() {
+  awk '/^fuzz: [0-9]+ passed, [0-9]+ failed$/ { p += $2; f += $4 } END { print p + 0, f + 0 }' "$1"
+}
 # count_deny FILE: "bans ok, licenses ok, sources ok" (a FAILED check is a failure).
 count_deny() {
   grep -oE '\b[a-z]+ (ok|FAILED)' "$1" | awk '$2 == "ok" { p++ } $2 == "FAILED" { f++ } END { print p + 0, f + 0 }'
@@ -49,6 +53,7 @@ fi
 suite wasm-node count_rust wasm-pack test --node --test wasm
 suite wasm-chromium count_rust wasm-pack test --headless --chrome --features browser-tests --test wasm
 suite js count_node node --test --test-reporter=tap tests/js/ tests/emulator/ tests/www/ tests/worker/ tests/hardening/
+suite fuzz-smoke count_fuzz bash scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-10}"
 
 printf '\n'
 if (( ${#broken[@]} )); then

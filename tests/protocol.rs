@@ -423,6 +423,9 @@ fn tokens_are_shared_through_a_cache_only_between_identical_sessions() {
     assert!(!third.import_token(&value, T0 + 3_600_000));
     assert!(!third.import_token("{\"v\":2}", T0));
     assert!(!third.import_token("not json", T0));
+    let far = value.replace(&format!("\"expiresAt\":{}", T0 + 3_600_000), &format!("\"expiresAt\":{}", T0 + 172_800_000));
+    assert_ne!(far, value);
+    assert!(!third.import_token(&far, T0), "no cached token outlives a day");
     let mut fourth = Harness::new();
     fourth.session = session(&derived());
     fourth.dpop = derived();

@@ -16,6 +16,9 @@ use crate::key::{Algorithm, SigningKey};
 
 /// The scope requested: everything password management needs, nothing more.
 pub const SCOPE: &str = "okta.users.manage";
+/// No token lives longer than this, whoever says otherwise (Okta's are one hour; the token response is clamped
+/// to a day, and so are cache entries).
+const MAX_TOKEN_LIFETIME_MS: u64 = 86_400_000;
 /// A cached token is replaced this long before it expires.
 const TOKEN_MARGIN_MS: u64 = 60_000;
 /// Clock corrections from Okta's `Date` header are ignored beyond this (a wrong `Date` must not break us).
@@ -254,7 +257,8 @@ impl Session {
             _ => return false,
         };
         let rejected = self.rejected_token == Some(Sha256::digest(cached.access_token.as_bytes()).into());
-        if cached.v != 1 || !value_ok || rejected || cached.expires_at <= now_ms.saturating_add(TOKEN_MARGIN_MS) {
+        let expiry_ok = cached.expires_at > now_ms.saturating_add(TOKEN_MARGIN_MS) && cached.expires_at <= now_ms.saturating_add(MAX_TOKEN_LIFETIME_MS);
+        if cached.v != 1 || !value_ok || rejected || !expiry_ok {
             return false;
         }
         let nonce_ok = |n: &Option<String>| n.as_ref().is_none_or(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_graphic()));
