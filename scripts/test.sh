@@ -46,7 +46,7 @@ suite rust-native count_rust cargo test --quiet
 suite cargo-deny count_deny cargo deny --log-level error check licenses bans sources
 # The advisory database lives on GitHub, which these machines cannot reach: checked only where one is present.
 if compgen -G "$HOME/.cargo/advisory-dbs/*/crates" >/dev/null; then
-  suite cargo-deny-advisories count_deny cargo deny --log-level error check --disable-fetch advisories
+  suite cargo-deny-advisories count_deny cargo deny --offline --log-level error check advisories
 else
   printf '\n=== cargo-deny-advisories: skipped (no RustSec advisory database on this machine)\n'
 fi
