@@ -12,11 +12,12 @@
 // processes' load does not change it) minus the same for a fresh isolate's no-op first request. workerd
 // compiles a CompiledWasm module when it loads the worker, before any request: the wasm compilation is
 // therefore outside the cold-start figure here (it is inside it in Node and Chromium).
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 import { wranglerConfig } from '../../tests/worker/harness.mjs';
+import { processCpuNs, workerdPids } from '../../tests/worker/workerd-cpu.mjs';
 import { fixtureKeys } from '../lib/keys.mjs';
 import { median } from '../lib/stats.mjs';
 
@@ -25,36 +26,9 @@ const PACKAGE_DIR = dirname(fileURLToPath(import.meta.resolve('okta-connect')));
 const JOSE_ENTRY = fileURLToPath(import.meta.resolve('jose'));
 const CASES = ['RS256 assertion', 'ES256 DPoP proof', 'RS256 assertion, wasm signer', 'ES256 DPoP proof, wasm signer'];
 
-/** workerd processes that are children of this process (as tests/worker/harness.mjs finds them). */
-function workerdPids() {
-  const pids = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && comm.startsWith('workerd')) pids.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return pids;
-}
-
-/** CPU time of every thread of `pids`, in ms (/proc/PID/task/TID/schedstat: on-CPU ns first). */
+/** CPU time of every thread of `pids`, in ms. */
 function cpuMs(pids) {
-  let ns = 0;
-  for (const pid of pids) {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      } catch {
-        // The thread ended while we looked.
-      }
-    }
-  }
-  return ns / 1e6;
+  return pids.reduce((sum, pid) => sum + processCpuNs(pid), 0) / 1e6;
 }
 
 /** Static and dynamic import specifiers of an ES module. */

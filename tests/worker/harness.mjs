@@ -12,13 +12,14 @@
 //   - the worker's own files as worker/src/….
 // Nothing is copied, rewritten or bundled: workerd runs the published bytes. (The alternative, a build step
 // that copies pkg/ next to the worker, would test the copy rather than the package.)
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { Miniflare } from 'miniflare';
 import { startEmulator } from '../emulator/okta-emulator.mjs';
 import { seedDemo } from '../emulator/seed.mjs';
+import { processCpuNs, workerdPids } from './workerd-cpu.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const WORKER_DIR = join(ROOT, 'worker');
@@ -216,34 +217,4 @@ export async function startWorld({ workers = { main: {} }, tail = false } = {}) 
       await emu.close();
     },
   };
-}
-
-/** workerd processes that are children of this process. */
-function workerdPids() {
-  const pids = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && comm.startsWith('workerd')) pids.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return pids;
-}
-
-/** CPU time of every thread of `pid`, in ns (/proc/PID/task/TID/schedstat: on-CPU time first). */
-function processCpuNs(pid) {
-  let sum = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      sum += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // The thread ended while we looked.
-    }
-  }
-  return sum;
 }
