@@ -131,6 +131,22 @@ pub fn validate(input: &ConfigInput<'_>, policy: &UrlPolicy) -> Report {
     report
 }
 
+/// The org URL and client ID alone, for a session (which never sees the key text): both normalised, or the
+/// first error with its field.
+///
+/// # Errors
+/// The org URL's or the client ID's first error-severity problem.
+pub fn org_and_client(org_url: &str, client_id: &str, policy: &UrlPolicy) -> Result<(OrgUrl, String), Error> {
+    let (org, findings) = org_url::parse(org_url, policy);
+    let org = org.ok_or_else(|| {
+        let finding = findings.into_iter().find(|f| f.severity == Severity::Error);
+        finding.map_or_else(|| Error::new(ErrorCode::OrgUrlInvalid, "the org URL is not valid"), |f| Error::new(f.code, f.message))
+            .with_field(Field::OrgUrl)
+    })?;
+    let (client_id, _unusual) = check_client_id(client_id).map_err(|p| Error::new(p.code, p.message).with_field(p.field))?;
+    Ok((org, client_id))
+}
+
 fn check_client_id(client_id: &str) -> Result<(String, Option<Problem>), Problem> {
     let problem = |code, severity, message: &str| Problem { field: Field::ClientId, code, severity, message: message.to_owned() };
     let client_id = client_id.trim();

@@ -701,18 +701,7 @@ impl JsSession {
         let result = (|| {
             let org_url = org_url.as_string().ok_or_else(|| invalid("orgUrl must be a string"))?;
             let client_id = client_id.as_string().ok_or_else(|| invalid("clientId must be a string"))?;
-            let policy = url_policy(&options)?;
-            let report = config::validate(
-                &ConfigInput { org_url: &org_url, client_id: &client_id, private_key: "", key_id: None },
-                &policy,
-            );
-            let (Some(org), Some(client_id)) = (report.org_url, report.client_id) else {
-                let problem = report.problems.iter().find(|p| p.severity == crate::Severity::Error && p.field != Field::PrivateKey);
-                return Err(problem.map_or_else(
-                    || invalid("orgUrl or clientId is invalid"),
-                    |p| Error::new(p.code, p.message.clone()).with_field(p.field),
-                ));
-            };
+            let (org, client_id) = config::org_and_client(&org_url, &client_id, &url_policy(&options)?)?;
             let mut tuning = protocol::SessionOptions::default();
             if let Some(ms) = optional_integer(&options_object(&options, "options")?, "maxRateLimitWaitMs")? {
                 tuning.max_rate_limit_wait_ms = ms;

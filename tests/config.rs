@@ -169,3 +169,14 @@ fn a_normalised_org_url_is_a_fixed_point() {
         assert_eq!(strict(&once), Ok(once.clone()), "{input}");
     }
 }
+
+#[test]
+fn org_and_client_alone_for_a_session() {
+    let policy = UrlPolicy::default();
+    let (org, client) = config::org_and_client(" acme-admin.okta.com/ ", " 0oa1bcdefghijklmnop2 ", &policy).unwrap();
+    assert_eq!((org.as_str(), client.as_str()), ("https://acme.okta.com", "0oa1bcdefghijklmnop2"));
+    let error = config::org_and_client("https://evil.com", "0oa1bcdefghijklmnop2", &policy).unwrap_err();
+    assert_eq!((error.code(), error.field()), (ErrorCode::OrgUrlNotOkta, Some(Field::OrgUrl)));
+    let error = config::org_and_client("acme.okta.com", "a b", &policy).unwrap_err();
+    assert_eq!((error.code(), error.field()), (ErrorCode::ClientIdInvalid, Some(Field::ClientId)));
+}
