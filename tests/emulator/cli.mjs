@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEmulator } from './okta-emulator.mjs';
-import { seedDemo } from './seed.mjs';
+import { demoCredentials, seedDemo } from './seed.mjs';
 
 const DEFAULT_OUT = fileURLToPath(new URL('../../test-output/demo-credentials.json', import.meta.url));
 
@@ -31,15 +31,7 @@ const out = values.out ? resolve(values.out) : DEFAULT_OUT;
 
 const emu = await startEmulator({ port });
 const demo = await seedDemo(emu);
-const credentials = {
-  orgUrl: emu.orgUrl,
-  clientId: demo.clientId,
-  kid: demo.kid,
-  scopes: ['okta.users.manage'],
-  privateKeyPem: demo.privateKeyPem,
-  privateJwk: demo.privateJwk,
-  users: demo.users.map(({ id, profile, status, isAdmin }) => ({ id, login: profile.login, status, isAdmin })),
-};
+const credentials = demoCredentials(emu.orgUrl, demo);
 await mkdir(dirname(out), { recursive: true });
 await writeFile(out, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
 

@@ -47,3 +47,16 @@ export async function seedDemo(emu) {
     users,
   };
 }
+
+/** What to paste into Connect (and the demo users), as written to the demo credentials file. */
+export function demoCredentials(orgUrl, demo) {
+  return {
+    orgUrl,
+    clientId: demo.clientId,
+    kid: demo.kid,
+    scopes: ['okta.users.manage'],
+    privateKeyPem: demo.privateKeyPem,
+    privateJwk: demo.privateJwk,
+    users: demo.users.map(({ id, profile, status, isAdmin }) => ({ id, login: profile.login, status, isAdmin })),
+  };
+}

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { connectedClient } from './client-kit.mjs';
 import { startEmulator } from './okta-emulator.mjs';
+import { STATUS_TABLE } from './status-table.mjs';
 import { STATUSES } from './user-model.mjs';
 
 const POLICY_FAILURE =
@@ -197,17 +198,6 @@ describe('set password: POST /api/v1/users/{id}', () => {
 
 describe('status rules', () => {
   const operations = ['setPassword', 'reset_password', 'expire_password'];
-  // prettier-ignore
-  const expected = {
-    STAGED:           ['STAGED',     'E0000017', 'E0000038'],
-    PROVISIONED:      ['ACTIVE',     'E0000017', 'E0000038'],
-    ACTIVE:           ['ACTIVE',     'RECOVERY', 'PASSWORD_EXPIRED'],
-    RECOVERY:         ['ACTIVE',     'RECOVERY', 'PASSWORD_EXPIRED'],
-    PASSWORD_EXPIRED: ['ACTIVE',     'RECOVERY', 'PASSWORD_EXPIRED'],
-    LOCKED_OUT:       ['LOCKED_OUT', 'RECOVERY', 'PASSWORD_EXPIRED'],
-    SUSPENDED:        ['SUSPENDED',  'E0000038', 'E0000038'],
-    DEPROVISIONED:    ['E0000038',   'E0000017', 'E0000038'],
-  };
   const summaries = {
     E0000017: 'Password reset failed',
     E0000038: "This operation is not allowed in the user's current status.",
@@ -220,7 +210,7 @@ describe('status rules', () => {
 
   for (const status of STATUSES) {
     for (const [index, operation] of operations.entries()) {
-      const outcome = expected[status][index];
+      const outcome = STATUS_TABLE[status][index];
       test(`${operation} on ${status} → ${outcome}`, async () => {
         const user = newUser({ status });
         const response = await perform(operation, user);

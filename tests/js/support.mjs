@@ -134,14 +134,4 @@ export function recordingFetch(log = []) {
 }
 
 /** The status table of tests/emulator/README.md: the status after the operation, or the Okta error code. */
-export const STATUS_TABLE = {
-  //                 setPassword   resetPassword expirePassword      (with temp password: same as expire)
-  STAGED: ['STAGED', 'E0000017', 'E0000038'],
-  PROVISIONED: ['ACTIVE', 'E0000017', 'E0000038'],
-  ACTIVE: ['ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED'],
-  RECOVERY: ['ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED'],
-  PASSWORD_EXPIRED: ['ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED'],
-  LOCKED_OUT: ['LOCKED_OUT', 'RECOVERY', 'PASSWORD_EXPIRED'],
-  SUSPENDED: ['SUSPENDED', 'E0000038', 'E0000038'],
-  DEPROVISIONED: ['E0000038', 'E0000017', 'E0000038'],
-};
+export { STATUS_TABLE } from '../emulator/status-table.mjs';

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../../tests/emulator/okta-emulator.mjs';
-import { seedDemo } from '../../tests/emulator/seed.mjs';
+import { demoCredentials, seedDemo } from '../../tests/emulator/seed.mjs';
 import { RELAY_PATH, createRelay } from './relay.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -109,15 +109,7 @@ async function writeCredentials(dir, orgUrl, demo) {
     pem: join(dir, 'demo-private-key.pem'),
     jwk: join(dir, 'demo-private-key.json'),
   };
-  const credentials = {
-    orgUrl,
-    clientId: demo.clientId,
-    kid: demo.kid,
-    scopes: ['okta.users.manage'],
-    privateKeyPem: demo.privateKeyPem,
-    privateJwk: demo.privateJwk,
-    users: demo.users.map(({ id, profile, status, isAdmin }) => ({ id, login: profile.login, status, isAdmin })),
-  };
+  const credentials = demoCredentials(orgUrl, demo);
   const write = async (path, text) => {
     await writeFile(path, text, { mode: 0o600 });
     await chmod(path, 0o600);
