@@ -57,15 +57,21 @@ function modulesFor(entry, extra = {}) {
     'okta-connect': { file: packageWorkerdEntry(), name: (file) => join('node_modules/okta-connect', relative(PACKAGE_DIR, file)) },
     jose: { file: JOSE_ENTRY, name: (file) => join('node_modules/jose/dist/webapi', relative(dirname(JOSE_ENTRY), file)) },
   };
-  const walk = (file, name) => {
-    if (seen.has(name)) return;
+  /** Add `file` as module `name` once; returns its source for a JS module that was not seen before. */
+  const add = (file, name) => {
+    if (seen.has(name)) return undefined;
     seen.add(name);
     if (file.endsWith('.wasm')) {
       modules.push({ type: 'CompiledWasm', path: join(ROOT, name), contents: readFileSync(file) });
-      return;
+      return undefined;
     }
     const code = readFileSync(file, 'utf8');
     modules.push({ type: 'ESModule', path: join(ROOT, name), contents: code });
+    return code;
+  };
+  const walk = (file, name) => {
+    const code = add(file, name);
+    if (code === undefined) return;
     for (const spec of importsOf(code)) {
       const ext = external[spec];
       if (ext) {
@@ -86,15 +92,8 @@ function modulesFor(entry, extra = {}) {
     }
   };
   const walkExternal = (file, nameOf) => {
-    const name = nameOf(file);
-    if (seen.has(name)) return;
-    seen.add(name);
-    if (file.endsWith('.wasm')) {
-      modules.push({ type: 'CompiledWasm', path: join(ROOT, name), contents: readFileSync(file) });
-      return;
-    }
-    const code = readFileSync(file, 'utf8');
-    modules.push({ type: 'ESModule', path: join(ROOT, name), contents: code });
+    const code = add(file, nameOf(file));
+    if (code === undefined) return;
     for (const spec of importsOf(code)) {
       if (!spec.startsWith('.')) throw new Error(`${name} imports ${spec}: not supported`);
       walkExternal(resolve(dirname(file), spec), nameOf);
