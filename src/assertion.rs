@@ -4,9 +4,8 @@
 //! `iat`, `exp` (default 300 s later, at most 3600 s), and a fresh 128-bit `jti`. No `nbf`: Okta does not
 //! document it, and a skewed clock would make it fail.
 
-use serde::Serialize;
-
 use crate::error::{Error, ErrorCode, Result};
+use crate::json::Object;
 use crate::jws::{Header, Unsigned};
 use crate::key::{Algorithm, SigningKey};
 use crate::random;
@@ -27,16 +26,6 @@ pub struct AssertionOptions<'a> {
     pub now: u64,
     /// Lifetime in seconds, 1..=3600; `None` for the default 300.
     pub lifetime_seconds: Option<u64>,
-}
-
-#[derive(Serialize)]
-struct Claims<'a> {
-    iss: &'a str,
-    sub: &'a str,
-    aud: &'a str,
-    iat: u64,
-    exp: u64,
-    jti: String,
 }
 
 /// The unsigned assertion for a key with this algorithm and kid (the host may sign it with WebCrypto).
@@ -64,15 +53,15 @@ pub fn unsigned(algorithm: Algorithm, key_id: Option<&str>, options: &AssertionO
         return Err(invalid("the time is out of range"));
     }
     let header = Header { alg: algorithm, typ: "JWT", kid: key_id, jwk: None };
-    let claims = Claims {
-        iss: client_id,
-        sub: client_id,
-        aud: audience,
-        iat: options.now,
-        exp: options.now + lifetime,
-        jti: random::jti()?,
-    };
-    Unsigned::new(&header, &claims)
+    let claims = Object::new()
+        .str("iss", client_id)
+        .str("sub", client_id)
+        .str("aud", audience)
+        .num("iat", options.now)
+        .num("exp", options.now + lifetime)
+        .str("jti", &random::jti()?)
+        .finish();
+    Ok(Unsigned::new(&header, &claims))
 }
 
 /// A signed client assertion.

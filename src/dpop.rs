@@ -4,12 +4,12 @@
 //! `htm`, `htu` (without query and fragment), `iat`, and `nonce` / `ath` when given.
 
 use hmac::{Hmac, KeyInit, Mac};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
+use crate::json::Object;
 use crate::jwk::PublicJwk;
 use crate::jws::{Header, Unsigned};
 use crate::key::{Algorithm, SigningKey};
@@ -28,18 +28,6 @@ pub struct ProofOptions<'a> {
     pub access_token: Option<&'a str>,
     /// Current time, seconds since the Unix epoch.
     pub now: u64,
-}
-
-#[derive(Serialize)]
-struct Claims<'a> {
-    jti: String,
-    htm: String,
-    htu: &'a str,
-    iat: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    nonce: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ath: Option<String>,
 }
 
 /// `ath`: base64url(SHA-256(access token)).
@@ -88,15 +76,15 @@ pub fn unsigned(jwk: &PublicJwk, options: &ProofOptions<'_>) -> Result<Unsigned>
         return Err(Error::new(ErrorCode::DpopInvalid, "the time is out of range"));
     }
     let header = Header { alg: Algorithm::Es256, typ: "dpop+jwt", kid: None, jwk: Some(jwk) };
-    let claims = Claims {
-        jti: random::jti()?,
-        htm: method(options.htm)?,
-        htu: target_uri(options.htu)?,
-        iat: options.now,
-        nonce: options.nonce,
-        ath: options.access_token.map(access_token_hash),
-    };
-    Unsigned::new(&header, &claims)
+    let claims = Object::new()
+        .str("jti", &random::jti()?)
+        .str("htm", &method(options.htm)?)
+        .str("htu", target_uri(options.htu)?)
+        .num("iat", options.now)
+        .opt_str("nonce", options.nonce)
+        .opt_str("ath", options.access_token.map(access_token_hash).as_deref())
+        .finish();
+    Ok(Unsigned::new(&header, &claims))
 }
 
 /// An ephemeral DPoP key pair, generated in memory and never exported.

@@ -2,17 +2,15 @@
 //!
 //! Only public members are representable here: nothing built from this type can leak a private key.
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::base64url;
+use crate::json::Object;
 
 /// A public JWK as it appears in a DPoP proof header or a key's `publicJwk()`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kty")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PublicJwk {
     /// An RSA public key.
-    #[serde(rename = "RSA")]
     Rsa {
         /// Modulus, base64url big-endian.
         n: String,
@@ -20,7 +18,6 @@ pub enum PublicJwk {
         e: String,
     },
     /// An EC public key.
-    #[serde(rename = "EC")]
     Ec {
         /// Curve name, `P-256`.
         crv: &'static str,
@@ -32,6 +29,21 @@ pub enum PublicJwk {
 }
 
 impl PublicJwk {
+    /// Write the members (`kty` first) into `object`.
+    #[must_use]
+    pub fn write_members(&self, object: Object) -> Object {
+        match self {
+            Self::Rsa { n, e } => object.str("kty", "RSA").str("n", n).str("e", e),
+            Self::Ec { crv, x, y } => object.str("kty", "EC").str("crv", crv).str("x", x).str("y", y),
+        }
+    }
+
+    /// The JWK as JSON, `kty` first, public members only.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        self.write_members(Object::new()).finish()
+    }
+
     /// The RFC 7638 canonical JSON: the required members only, in lexicographic order, no whitespace.
     #[must_use]
     pub fn canonical_json(&self) -> String {
@@ -73,9 +85,8 @@ mod tests {
     }
 
     #[test]
-    fn serializes_with_kty_first_and_public_members_only() -> serde_json::Result<()> {
+    fn serializes_with_kty_first_and_public_members_only() {
         let jwk = PublicJwk::Ec { crv: "P-256", x: "AA".into(), y: "AQ".into() };
-        assert_eq!(serde_json::to_string(&jwk)?, r#"{"kty":"EC","crv":"P-256","x":"AA","y":"AQ"}"#);
-        Ok(())
+        assert_eq!(jwk.to_json(), r#"{"kty":"EC","crv":"P-256","x":"AA","y":"AQ"}"#);
     }
 }

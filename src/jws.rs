@@ -3,25 +3,21 @@
 //! Building and signing are separate steps so that the host can sign with WebCrypto: [`Unsigned`] holds the
 //! signing input the core decided on; any signer for the same key finishes it.
 
-use serde::Serialize;
-
 use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
+use crate::json::Object;
 use crate::jwk::PublicJwk;
 use crate::key::{Algorithm, SigningKey};
 
 /// The protected header okta-connect emits.
-#[derive(Serialize)]
 pub struct Header<'a> {
     /// Signature algorithm.
     pub alg: Algorithm,
     /// Token type (`JWT`, `dpop+jwt`).
     pub typ: &'static str,
     /// Key ID, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kid: Option<&'a str>,
     /// Embedded public key (DPoP).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jwk: Option<&'a PublicJwk>,
 }
 
@@ -33,13 +29,20 @@ pub struct Unsigned {
 }
 
 impl Unsigned {
-    /// Serialize header and claims into the signing input `b64(header).b64(claims)`.
-    ///
-    /// # Errors
-    /// Never for the types this crate passes; a serializer failure is reported as `invalid_argument`.
-    pub fn new(header: &Header<'_>, claims: &impl Serialize) -> Result<Self> {
-        let signing_input = format!("{}.{}", encode_json(header)?, encode_json(claims)?);
-        Ok(Self { algorithm: header.alg, signing_input })
+    /// Serialize the header and join it with the claims (a JSON object) into the signing input
+    /// `b64(header).b64(claims)`.
+    #[must_use]
+    pub fn new(header: &Header<'_>, claims_json: &str) -> Self {
+        let header_json = Object::new()
+            .str("alg", header.alg.as_str())
+            .str("typ", header.typ)
+            .opt_str("kid", header.kid)
+            .opt_raw("jwk", header.jwk.map(PublicJwk::to_json).as_deref())
+            .finish();
+        let mut signing_input = base64url::encode(header_json.as_bytes());
+        signing_input.push('.');
+        signing_input.push_str(&base64url::encode(claims_json.as_bytes()));
+        Self { algorithm: header.alg, signing_input }
     }
 
     /// Rebuild from a signing input this crate produced earlier (it crossed to the host and back).
@@ -95,12 +98,6 @@ impl Unsigned {
     }
 }
 
-fn encode_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
-    serde_json::to_string(value)
-        .map(|json| base64url::encode(json.as_bytes()))
-        .map_err(|_| Error::new(ErrorCode::InvalidArgument, "a JWS member could not be serialized"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,7 +119,7 @@ mod tests {
     #[test]
     fn finish_checks_signature_length() -> Result<()> {
         let header = Header { alg: Algorithm::Es256, typ: "JWT", kid: None, jwk: None };
-        let unsigned = Unsigned::new(&header, &serde_json::json!({"a": 1}))?;
+        let unsigned = Unsigned::new(&header, r#"{"a":1}"#);
         assert_eq!(unsigned.signing_input(), "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJhIjoxfQ");
         assert_eq!(unsigned.clone().finish(&[0; 63]).map_err(|e| e.code()), Err(ErrorCode::InvalidArgument));
         assert!(unsigned.finish(&[0; 64])?.ends_with(".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));

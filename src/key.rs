@@ -65,12 +65,6 @@ impl Algorithm {
     }
 }
 
-impl serde::Serialize for Algorithm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> core::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
 /// The key family.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyType {

@@ -6,6 +6,7 @@ pub mod base64url;
 pub mod config;
 pub mod dpop;
 pub mod error;
+pub mod json;
 pub mod jwk;
 pub mod jws;
 pub mod protocol;

@@ -7,7 +7,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
@@ -15,6 +14,7 @@ use crate::assertion::{self, AssertionOptions};
 use crate::config::{self, ConfigInput, UrlPolicy};
 use crate::dpop::{self, ProofOptions};
 use crate::error::{Error, ErrorCode, Field};
+use crate::json;
 use crate::key::{Algorithm, SigningKey as CoreKey};
 use crate::protocol::{self, Failure, OperationSpec, Outcome, Response, Step, UserRef};
 use crate::PublicJwk;
@@ -362,73 +362,53 @@ fn url_policy(options: &JsValue) -> crate::Result<UrlPolicy> {
 // ---------------------------------------------------------------------------------------------------------
 // Writing JS values
 
-/// Serialize through JSON: plain objects, `undefined` fields omitted.
-fn to_plain<T: Serialize>(value: &T) -> JsResult<JsValue> {
-    let json = serde_json::to_string(value).map_err(|_| to_js(&invalid("a result could not be serialized")))?;
-    js_sys::JSON::parse(&json)
+/// A plain JS object from JSON written by [`crate::json`] (absent members left out, never `undefined`).
+fn to_plain(json: &str) -> JsResult<JsValue> {
+    js_sys::JSON::parse(json)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PublicJwkOut<'a> {
-    #[serde(flatten)]
-    jwk: &'a PublicJwk,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    kid: Option<&'a str>,
-    alg: &'static str,
-    #[serde(rename = "use")]
-    use_: &'static str,
+fn public_jwk_out(key: &CoreKey) -> String {
+    key.public_jwk()
+        .write_members(json::Object::new())
+        .opt_str("kid", key.key_id())
+        .str("alg", key.algorithm().as_str())
+        .str("use", "sig")
+        .finish()
 }
 
-fn public_jwk_out(key: &CoreKey) -> PublicJwkOut<'_> {
-    PublicJwkOut { jwk: key.public_jwk(), kid: key.key_id(), alg: key.algorithm().as_str(), use_: "sig" }
+fn key_info(key: &CoreKey) -> String {
+    json::Object::new()
+        .str("algorithm", key.algorithm().as_str())
+        .str("keyType", key.key_type().as_str())
+        .num("bits", key.bits() as u64)
+        .opt_str("keyId", key.key_id())
+        .str("thumbprint", &key.thumbprint())
+        .raw("publicJwk", &public_jwk_out(key))
+        .finish()
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct KeyInfoOut<'a> {
-    algorithm: &'static str,
-    key_type: &'static str,
-    bits: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key_id: Option<&'a str>,
-    thumbprint: String,
-    public_jwk: PublicJwkOut<'a>,
-}
-
-fn key_info(key: &CoreKey) -> KeyInfoOut<'_> {
-    KeyInfoOut {
-        algorithm: key.algorithm().as_str(),
-        key_type: key.key_type().as_str(),
-        bits: key.bits(),
-        key_id: key.key_id(),
-        thumbprint: key.thumbprint(),
-        public_jwk: public_jwk_out(key),
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct ProblemOut {
     field: &'static str,
     code: &'static str,
     severity: &'static str,
     message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     fix: Option<&'static str>,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ValidationOut<'a> {
-    ok: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    org_url: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    token_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<KeyInfoOut<'a>>,
-    problems: Vec<ProblemOut>,
+impl ProblemOut {
+    fn to_json(&self) -> String {
+        json::Object::new()
+            .str("field", self.field)
+            .str("code", self.code)
+            .str("severity", self.severity)
+            .str("message", &self.message)
+            .opt_str("fix", self.fix)
+            .finish()
+    }
+}
+
+fn sign_input_out(signer: &str, algorithm: Algorithm, input: &str) -> String {
+    json::Object::new().str("signer", signer).str("algorithm", algorithm.as_str()).str("input", input).finish()
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -485,13 +465,13 @@ fn validate_config_inner(input: &JsValue, options: &JsValue) -> JsResult<JsValue
     // A wrong JS type replaces the "missing" problem the empty string produced for that field.
     problems.retain(|p| !argument_problems.iter().any(|a| a.field == p.field));
     problems.extend(argument_problems);
-    let out = ValidationOut {
-        ok: !problems.iter().any(|p| p.severity == "error"),
-        org_url: report.org_url.as_ref().map(config::OrgUrl::as_str),
-        token_url: report.org_url.as_ref().map(config::OrgUrl::token_url),
-        key: report.key.as_ref().map(key_info),
-        problems,
-    };
+    let out = json::Object::new()
+        .bool("ok", !problems.iter().any(|p| p.severity == "error"))
+        .opt_str("orgUrl", report.org_url.as_ref().map(config::OrgUrl::as_str))
+        .opt_str("tokenUrl", report.org_url.as_ref().map(config::OrgUrl::token_url).as_deref())
+        .opt_raw("key", report.key.as_ref().map(key_info).as_deref())
+        .raw("problems", &json::array(problems.iter().map(ProblemOut::to_json)))
+        .finish();
     to_plain(&out)
 }
 
@@ -651,7 +631,7 @@ impl JsDpopKey {
     /// The public JWK placed in proofs.
     #[wasm_bindgen(js_name = publicJwk, unchecked_return_type = "PublicJwk")]
     pub fn public_jwk(&self) -> JsResult<JsValue> {
-        to_plain(self.inner.public_jwk())
+        to_plain(&self.inner.public_jwk().to_json())
     }
 }
 
@@ -740,7 +720,9 @@ impl JsSession {
     pub fn export_token(&self, now_ms: f64) -> JsResult<JsValue> {
         let session = borrow(&self.inner)?;
         match session.export_token(millis(now_ms)) {
-            Some((value, ttl)) => to_plain(&serde_json::json!({ "key": session.token_cache_key(), "value": value, "expirationTtl": ttl })),
+            Some((value, ttl)) => {
+                to_plain(&json::Object::new().str("key", &session.token_cache_key()).str("value", &value).num("expirationTtl", ttl).finish())
+            }
             None => Ok(JsValue::UNDEFINED),
         }
     }
@@ -765,7 +747,7 @@ impl JsSession {
     #[wasm_bindgen(js_name = draftClientAssertion, unchecked_return_type = "SignInput")]
     pub fn draft_client_assertion(&self, now_ms: f64) -> JsResult<JsValue> {
         let unsigned = js(borrow(&self.inner)?.unsigned_client_assertion(millis(now_ms)))?;
-        to_plain(&SignInputOut { signer: "client", algorithm: unsigned.algorithm().as_str(), input: unsigned.signing_input() })
+        to_plain(&sign_input_out("client", unsigned.algorithm(), unsigned.signing_input()))
     }
 
     /// A DPoP proof's signing input (sign it with the DPoP key, then `finishJws`).
@@ -781,7 +763,7 @@ impl JsSession {
             let options = ProofOptions { htm: &htm, htu: &htu, nonce: nonce.as_deref(), access_token: access_token.as_deref(), now };
             borrow(&self.inner).map_err(|_| Error::new(ErrorCode::ApiMisuse, "the session is busy"))?.unsigned_dpop_proof(&options)
         })())?;
-        to_plain(&SignInputOut { signer: "dpop", algorithm: unsigned.algorithm().as_str(), input: unsigned.signing_input() })
+        to_plain(&sign_input_out("dpop", unsigned.algorithm(), unsigned.signing_input()))
     }
 
     /// Start an operation.
@@ -831,93 +813,49 @@ pub struct JsOperation {
     inner: protocol::Operation,
 }
 
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-enum StepOut<'a> {
-    Sign { inputs: Vec<SignInputOut<'a>> },
-    Send { request: RequestOut<'a> },
-    NeedToken,
-    Wait { ms: u64 },
-    Progress { check: &'a protocol::Check },
-    Done { outcome: OutcomeOut<'a> },
-}
-
-#[derive(Serialize)]
-struct SignInputOut<'a> {
-    signer: &'static str,
-    algorithm: &'static str,
-    input: &'a str,
-}
-
-#[derive(Serialize)]
-struct RequestOut<'a> {
-    method: &'static str,
-    url: &'a str,
-    headers: &'a [(String, String)],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    body: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-enum OutcomeOut<'a> {
-    Token,
-    User { user: &'a protocol::User },
-    PasswordSet { user: &'a protocol::User },
-    #[serde(rename_all = "camelCase")]
-    ResetPassword {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        reset_password_url: Option<&'a str>,
-    },
-    #[serde(rename_all = "camelCase")]
-    ExpirePassword {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        temp_password: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        user: Option<&'a protocol::User>,
-    },
-    SessionsRevoked,
-    Verified { ok: bool, checks: &'a [protocol::Check] },
-}
-
-fn outcome_out(outcome: &Outcome) -> OutcomeOut<'_> {
+fn outcome_out(outcome: &Outcome) -> String {
+    let typed = |kind: &str| json::Object::new().str("type", kind);
     match outcome {
-        Outcome::Token => OutcomeOut::Token,
-        Outcome::User(user) => OutcomeOut::User { user },
-        Outcome::PasswordSet(user) => OutcomeOut::PasswordSet { user },
+        Outcome::Token => typed("token"),
+        Outcome::User(user) => typed("user").raw("user", &user.to_json()),
+        Outcome::PasswordSet(user) => typed("passwordSet").raw("user", &user.to_json()),
         Outcome::ResetPassword { reset_password_url } => {
-            OutcomeOut::ResetPassword { reset_password_url: reset_password_url.as_ref().map(protocol::Secret::expose) }
+            typed("resetPassword").opt_str("resetPasswordUrl", reset_password_url.as_ref().map(protocol::Secret::expose))
         }
-        Outcome::ExpirePassword { temp_password, user } => OutcomeOut::ExpirePassword {
-            temp_password: temp_password.as_ref().map(protocol::Secret::expose),
-            user: user.as_ref(),
-        },
-        Outcome::SessionsRevoked => OutcomeOut::SessionsRevoked,
-        Outcome::Verified { ok, checks } => OutcomeOut::Verified { ok: *ok, checks },
+        Outcome::ExpirePassword { temp_password, user } => typed("expirePassword")
+            .opt_str("tempPassword", temp_password.as_ref().map(protocol::Secret::expose))
+            .opt_raw("user", user.as_ref().map(protocol::User::to_json).as_deref()),
+        Outcome::SessionsRevoked => typed("sessionsRevoked"),
+        Outcome::Verified { ok, checks } => typed("verified").bool("ok", *ok).raw("checks", &json::array(checks.iter().map(protocol::Check::to_json))),
     }
+    .finish()
 }
 
-fn step_out(step: &Step) -> StepOut<'_> {
+fn step_out(step: &Step) -> String {
+    let typed = |kind: &str| json::Object::new().str("type", kind);
     match step {
-        Step::Sign(inputs) => StepOut::Sign {
-            inputs: inputs
-                .iter()
-                .map(|i| SignInputOut { signer: i.signer.as_str(), algorithm: i.algorithm.as_str(), input: &i.input })
-                .collect(),
-        },
-        Step::Send(request) => StepOut::Send {
-            request: RequestOut {
-                method: request.method.as_str(),
-                url: &request.url,
-                headers: &request.headers,
-                body: request.body.as_deref().map(String::as_str),
-            },
-        },
-        Step::NeedToken => StepOut::NeedToken,
-        Step::Wait(ms) => StepOut::Wait { ms: *ms },
-        Step::Progress(check) => StepOut::Progress { check },
-        Step::Done(outcome) => StepOut::Done { outcome: outcome_out(outcome) },
+        Step::Sign(inputs) => {
+            typed("sign").raw("inputs", &json::array(inputs.iter().map(|i| sign_input_out(i.signer.as_str(), i.algorithm, &i.input))))
+        }
+        Step::Send(request) => {
+            let headers = json::array(request.headers.iter().map(|(name, value)| {
+                let mut pair = String::from("[");
+                json::write_str(&mut pair, name);
+                pair.push(',');
+                json::write_str(&mut pair, value);
+                pair.push(']');
+                pair
+            }));
+            let body = request.body.as_deref().map(String::as_str);
+            let out = json::Object::new().str("method", request.method.as_str()).str("url", &request.url).raw("headers", &headers).opt_str("body", body);
+            typed("send").raw("request", &out.finish())
+        }
+        Step::NeedToken => typed("needToken"),
+        Step::Wait(ms) => typed("wait").num("ms", *ms),
+        Step::Progress(check) => typed("progress").raw("check", &check.to_json()),
+        Step::Done(outcome) => typed("done").raw("outcome", &outcome_out(outcome)),
     }
+    .finish()
 }
 
 #[wasm_bindgen(js_class = Operation)]

@@ -1,33 +1,79 @@
 //! Private JWKs (RFC 7517/7518) and JWK Sets, as the Okta Admin Console shows them.
 
-use serde::Deserialize;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::{Algorithm, Parsed, Secret, bit_length, check_rsa_bits};
 use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
+use crate::json::Value;
 
-/// Every member we look at; unknown members are ignored. A JWK Set is the same object with `keys`, so one pass of
-/// the parser reads either without buffering (serde's untagged enums would copy every string into a private,
-/// never-wiped buffer). Strings are wiped on drop.
-#[derive(Deserialize, Zeroize, ZeroizeOnDrop)]
-struct Jwk {
-    kty: Option<String>,
-    crv: Option<String>,
-    alg: Option<String>,
-    #[serde(rename = "use")]
-    use_: Option<String>,
-    kid: Option<String>,
-    n: Option<String>,
-    e: Option<String>,
-    d: Option<String>,
-    p: Option<String>,
-    q: Option<String>,
-    x: Option<String>,
-    y: Option<String>,
-    #[zeroize(skip)]
-    oth: Option<serde::de::IgnoredAny>,
-    keys: Option<Vec<Jwk>>,
+/// Every member we look at, borrowed from the parsed document (which is wiped when dropped); unknown members
+/// are ignored. A JWK Set is the same object with `keys`, so one reading covers either.
+#[derive(Default)]
+struct Jwk<'a> {
+    kty: Option<&'a str>,
+    crv: Option<&'a str>,
+    alg: Option<&'a str>,
+    use_: Option<&'a str>,
+    kid: Option<&'a str>,
+    n: Option<&'a str>,
+    e: Option<&'a str>,
+    d: Option<&'a str>,
+    p: Option<&'a str>,
+    q: Option<&'a str>,
+    x: Option<&'a str>,
+    y: Option<&'a str>,
+    /// `oth` is present (multi-prime RSA).
+    oth: bool,
+    keys: Option<Vec<Jwk<'a>>>,
+}
+
+impl<'a> Jwk<'a> {
+    /// An object whose known members are strings (or `null`), none repeated, and whose `keys` (if any) is an
+    /// array of such objects; `None` for anything else.
+    fn read(value: &'a Value) -> Option<Self> {
+        let mut jwk = Self::default();
+        let mut seen: Vec<&str> = Vec::new();
+        for (name, member) in value.members()? {
+            let slot = match name.as_str() {
+                "kty" => &mut jwk.kty,
+                "crv" => &mut jwk.crv,
+                "alg" => &mut jwk.alg,
+                "use" => &mut jwk.use_,
+                "kid" => &mut jwk.kid,
+                "n" => &mut jwk.n,
+                "e" => &mut jwk.e,
+                "d" => &mut jwk.d,
+                "p" => &mut jwk.p,
+                "q" => &mut jwk.q,
+                "x" => &mut jwk.x,
+                "y" => &mut jwk.y,
+                "oth" | "keys" => {
+                    if seen.contains(&name.as_str()) {
+                        return None;
+                    }
+                    seen.push(name);
+                    if name == "oth" {
+                        jwk.oth = !member.is_null();
+                    } else if !member.is_null() {
+                        jwk.keys = Some(member.as_array()?.iter().map(Jwk::read).collect::<Option<Vec<_>>>()?);
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            if seen.contains(&name.as_str()) {
+                return None;
+            }
+            seen.push(name);
+            *slot = match member {
+                Value::String(text) => Some(text),
+                Value::Null => None,
+                _ => return None,
+            };
+        }
+        Some(jwk)
+    }
 }
 
 fn malformed(detail: &str) -> Error {
@@ -36,19 +82,18 @@ fn malformed(detail: &str) -> Error {
 
 /// Parse a JWK or a JWKS (choosing by `key_id`, or the only private key).
 pub(super) fn parse(text: &str, key_id: Option<&str>) -> Result<Parsed> {
-    let document: Jwk = serde_json::from_str(text).map_err(|e| {
-        let why = if e.is_eof() { "the JSON is cut off" } else { "it is not a JSON object with string members" };
-        malformed(why)
-    })?;
+    let not_jwk = || malformed("it is not a JSON object with string members");
+    let value = Zeroizing::new(Value::parse(text).map_err(|e| if e.eof { malformed("the JSON is cut off") } else { not_jwk() })?);
+    let document = Jwk::read(&value).ok_or_else(not_jwk)?;
     match &document.keys {
         Some(keys) => import(select(keys, key_id)?),
         None => import(&document),
     }
 }
 
-fn select<'a>(keys: &'a [Jwk], key_id: Option<&str>) -> Result<&'a Jwk> {
+fn select<'a, 'b>(keys: &'a [Jwk<'b>], key_id: Option<&str>) -> Result<&'a Jwk<'b>> {
     if let Some(key_id) = key_id {
-        return keys.iter().find(|k| k.kid.as_deref() == Some(key_id)).ok_or_else(|| {
+        return keys.iter().find(|k| k.kid == Some(key_id)).ok_or_else(|| {
             Error::new(ErrorCode::KeyIdNotFound, format!("no key in the key set has kid \"{key_id}\""))
         });
     }
@@ -62,11 +107,11 @@ fn select<'a>(keys: &'a [Jwk], key_id: Option<&str>) -> Result<&'a Jwk> {
 }
 
 fn import(jwk: &Jwk) -> Result<Parsed> {
-    if jwk.use_.as_deref().is_some_and(|u| u != "sig") {
+    if jwk.use_.is_some_and(|u| u != "sig") {
         return Err(Error::new(ErrorCode::KeyWrongUse, "the key is not marked for signatures (\"use\" is not \"sig\")"));
     }
-    let kid = jwk.kid.clone();
-    match jwk.kty.as_deref() {
+    let kid = jwk.kid.map(str::to_owned);
+    match jwk.kty {
         Some("RSA") => import_rsa(jwk).map(|(secret, algorithm)| Parsed { secret, algorithm, kid }),
         Some("EC") => import_ec(jwk).map(|secret| Parsed { secret, algorithm: Algorithm::Es256, kid }),
         Some(other @ ("OKP" | "oct")) => Err(Error::new(
@@ -79,7 +124,7 @@ fn import(jwk: &Jwk) -> Result<Parsed> {
 }
 
 /// Decode a base64url member (tolerating `=` padding, which some tools emit).
-fn member(value: Option<&String>, name: &str) -> Result<Zeroizing<Vec<u8>>> {
+fn member(value: Option<&str>, name: &str) -> Result<Zeroizing<Vec<u8>>> {
     let value = value.ok_or_else(|| malformed(&format!("the \"{name}\" member is missing")))?;
     base64url::decode(value.trim_end_matches('='))
         .map(Zeroizing::new)
@@ -91,7 +136,7 @@ fn uint(bytes: &[u8]) -> rsa::BoxedUint {
 }
 
 fn import_rsa(jwk: &Jwk) -> Result<(Secret, Algorithm)> {
-    let algorithm = match jwk.alg.as_deref().map(|alg| (alg, Algorithm::from_name(alg))) {
+    let algorithm = match jwk.alg.map(|alg| (alg, Algorithm::from_name(alg))) {
         None => Algorithm::Rs256,
         Some((_, Some(alg @ (Algorithm::Rs256 | Algorithm::Rs384 | Algorithm::Rs512)))) => alg,
         Some((other, _)) => {
@@ -101,15 +146,15 @@ fn import_rsa(jwk: &Jwk) -> Result<(Secret, Algorithm)> {
     if jwk.d.is_none() {
         return Err(Error::new(ErrorCode::KeyIsPublic, "the JWK has no private exponent \"d\": it is the public key"));
     }
-    if jwk.oth.is_some() {
+    if jwk.oth {
         return Err(Error::new(ErrorCode::KeyUnsupportedType, "multi-prime RSA keys are not supported"));
     }
-    let n = member(jwk.n.as_ref(), "n")?;
+    let n = member(jwk.n, "n")?;
     check_rsa_bits(bit_length(&n))?;
-    let e = member(jwk.e.as_ref(), "e")?;
-    let d = member(jwk.d.as_ref(), "d")?;
+    let e = member(jwk.e, "e")?;
+    let d = member(jwk.d, "d")?;
     let primes = match (jwk.p.is_some(), jwk.q.is_some()) {
-        (true, true) => vec![uint(&member(jwk.p.as_ref(), "p")?), uint(&member(jwk.q.as_ref(), "q")?)],
+        (true, true) => vec![uint(&member(jwk.p, "p")?), uint(&member(jwk.q, "q")?)],
         (false, false) => Vec::new(),
         _ => return Err(malformed("only one of the primes \"p\" and \"q\" is present")),
     };
@@ -120,23 +165,23 @@ fn import_rsa(jwk: &Jwk) -> Result<(Secret, Algorithm)> {
 }
 
 fn import_ec(jwk: &Jwk) -> Result<Secret> {
-    match jwk.crv.as_deref() {
+    match jwk.crv {
         Some("P-256") => {}
         Some(other) => {
             return Err(Error::new(ErrorCode::KeyUnsupportedCurve, format!("curve \"{other}\" is not supported; use P-256")));
         }
         None => return Err(malformed("the \"crv\" member is missing")),
     }
-    if let Some(alg) = jwk.alg.as_deref().filter(|a| *a != "ES256") {
+    if let Some(alg) = jwk.alg.filter(|a| *a != "ES256") {
         return Err(Error::new(ErrorCode::KeyAlgMismatch, format!("\"alg\": \"{alg}\" does not fit a P-256 key (ES256)")));
     }
     if jwk.d.is_none() {
         return Err(Error::new(ErrorCode::KeyIsPublic, "the JWK has no private member \"d\": it is the public key"));
     }
-    let d = member(jwk.d.as_ref(), "d")?;
+    let d = member(jwk.d, "d")?;
     let key = p256::ecdsa::SigningKey::from_slice(&d).map_err(|_| malformed("\"d\" is not a P-256 private scalar"))?;
     let point = key.verifying_key().to_sec1_point(false);
-    for (name, value, expected) in [("x", jwk.x.as_ref(), point.x()), ("y", jwk.y.as_ref(), point.y())] {
+    for (name, value, expected) in [("x", jwk.x, point.x()), ("y", jwk.y, point.y())] {
         if value.is_some() && member(value, name)?.as_slice() != expected.map(|a| a.as_slice()).unwrap_or_default() {
             return Err(Error::new(ErrorCode::KeyMismatch, "the JWK's private member \"d\" does not match its public point (x, y)"));
         }

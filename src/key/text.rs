@@ -40,9 +40,9 @@ fn unwrap_text(text: &str) -> Zeroizing<String> {
     // A few rounds cover a JSON string inside quotes inside an env var; each round only ever shrinks the text.
     for _ in 0..4 {
         let next = if current.starts_with('"') && current.ends_with('"') && current.len() >= 2 {
-            match serde_json::from_str::<String>(&current) {
-                Ok(decoded) => Zeroizing::new(decoded),
-                Err(_) => Zeroizing::new(strip_ends(&current).to_owned()),
+            match crate::json::Value::parse(&current) {
+                Ok(crate::json::Value::String(decoded)) => Zeroizing::new(decoded),
+                _ => Zeroizing::new(strip_ends(&current).to_owned()),
             }
         } else if (current.starts_with('\'') && current.ends_with('\'') || current.starts_with('`') && current.ends_with('`'))
             && current.len() >= 2

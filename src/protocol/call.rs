@@ -2,7 +2,7 @@
 //! after 401, rate-limit waits, and server errors. Each attempt is built anew (fresh assertion and proof).
 //! A request that changes a password is never retried after an ambiguous failure.
 
-use serde_json::Value;
+use crate::json::Value;
 use zeroize::Zeroizing;
 
 use super::http::{Failure, HttpRequest, Method, Response, SignRequest, Signer};
@@ -267,7 +267,7 @@ impl Call {
             if response.body.trim().is_empty() {
                 return Stage::Succeeded(Value::Null);
             }
-            return match serde_json::from_str(&response.body) {
+            return match Value::parse(&response.body) {
                 Ok(value) => Stage::Succeeded(value),
                 Err(_) if changes => Stage::Failed(Error::new(ErrorCode::OutcomeUnknown, "Okta's answer could not be read; the change was probably applied")),
                 Err(_) => Stage::Failed(Error::new(ErrorCode::OktaBadResponse, "Okta's answer is not JSON")),
@@ -330,7 +330,7 @@ fn backoff_ms(attempt: u8) -> u64 {
 /// `(access_token, is_dpop, expires_in, scope)` from a token response.
 fn parse_token(response: &Response) -> Result<(String, bool, u64, String)> {
     let bad = |what: &str| Error::new(ErrorCode::OktaBadResponse, format!("the token response {what}"));
-    let body: Value = serde_json::from_str(&response.body).map_err(|_| bad("is not JSON"))?;
+    let body = Value::parse(&response.body).map_err(|_| bad("is not JSON"))?;
     let token = body.get("access_token").and_then(Value::as_str).filter(|t| !t.is_empty() && t.len() <= 16 * 1024 && t.chars().all(|c| c.is_ascii_graphic()));
     let token = token.ok_or_else(|| bad("has no usable access_token"))?;
     let dpop = match body.get("token_type").and_then(Value::as_str) {

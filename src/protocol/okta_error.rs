@@ -1,7 +1,7 @@
 //! What Okta's error answers mean: the OAuth error object of the token endpoint, the Okta error object of
 //! `/api/v1`, and DPoP errors in `WWW-Authenticate`, each mapped to one stable code with its fix.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::http::Response;
 use crate::error::{Error, ErrorCode, OktaDetails};
@@ -30,7 +30,7 @@ pub(crate) fn www_authenticate_param(response: &Response, name: &str) -> Option<
 /// Everything Okta said, from the body (Okta or OAuth error object) or from `WWW-Authenticate`.
 pub(crate) fn details(response: &Response) -> OktaDetails {
     let mut details = OktaDetails { status: response.status, ..OktaDetails::default() };
-    if let Ok(body) = serde_json::from_str::<Value>(&response.body) {
+    if let Ok(body) = Value::parse(&response.body) {
         if body.get("errorCode").is_some() {
             details.error_code = text(body.get("errorCode"));
             details.error_summary = text(body.get("errorSummary"));
@@ -166,7 +166,7 @@ mod tests {
             ("The client does not have a JWKSet configured, but the client_assertion requires one.", ErrorCode::OktaNoPublicKey),
         ];
         for (description, code) in cases {
-            let body = serde_json::json!({"error": "invalid_client", "error_description": description}).to_string();
+            let body = crate::json::Object::new().str("error", "invalid_client").str("error_description", description).finish();
             let error = token_error(&response(401, &body, &[]));
             assert_eq!(error.code(), code, "{description}");
             assert!(error.message().contains(description));

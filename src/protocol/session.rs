@@ -1,6 +1,5 @@
 //! What outlives one operation: the access token, the DPoP nonces, and the clock offset to Okta.
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -11,6 +10,7 @@ use crate::assertion::{self, AssertionOptions};
 use crate::config::OrgUrl;
 use crate::dpop::{self, ProofOptions};
 use crate::error::Result;
+use crate::json::{Object, Value};
 use crate::jwk::PublicJwk;
 use crate::key::{Algorithm, SigningKey};
 
@@ -28,8 +28,6 @@ const CLOCK_NOISE_S: i64 = 2;
 
 /// A token as shared through a cache by every client of the same org, client ID, client key and DPoP key
 /// (the value stored under [`Session::token_cache_key`]).
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct CachedToken {
     v: u8,
     access_token: String,
@@ -37,10 +35,44 @@ struct CachedToken {
     scope: String,
     /// Epoch milliseconds.
     expires_at: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     token_nonce: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     api_nonce: Option<String>,
+}
+
+impl CachedToken {
+    /// The cache value: `{"v":1,"accessToken",…}`, camelCase, absent nonces left out.
+    fn to_json(&self) -> String {
+        Object::with_capacity(self.access_token.len() + 256)
+            .num("v", u64::from(self.v))
+            .str("accessToken", &self.access_token)
+            .str("tokenType", &self.token_type)
+            .str("scope", &self.scope)
+            .num("expiresAt", self.expires_at)
+            .opt_str("tokenNonce", self.token_nonce.as_deref())
+            .opt_str("apiNonce", self.api_nonce.as_deref())
+            .finish()
+    }
+
+    /// Read a cache value: every member but the nonces required and of its type (a nonce may be absent or
+    /// `null`); other members ignored.
+    fn read(text: &str) -> Option<Self> {
+        let value = Value::parse(text).ok()?;
+        let string = |name| value.get(name).and_then(Value::as_str).map(str::to_owned);
+        let optional = |name| match value.get(name) {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(text)) => Some(Some(text.clone())),
+            Some(_) => None,
+        };
+        Some(Self {
+            v: u8::try_from(value.get("v")?.as_u64()?).ok()?,
+            access_token: string("accessToken")?,
+            token_type: string("tokenType")?,
+            scope: string("scope")?,
+            expires_at: value.get("expiresAt")?.as_u64()?,
+            token_nonce: optional("tokenNonce")?,
+            api_nonce: optional("apiNonce")?,
+        })
+    }
 }
 
 /// Tunables; the defaults suit production.
@@ -240,14 +272,14 @@ impl Session {
             token_nonce: self.token_nonce.clone(),
             api_nonce: self.api_nonce.clone(),
         };
-        serde_json::to_string(&cached).ok().map(|value| (value, ttl_s))
+        Some((cached.to_json(), ttl_s))
     }
 
     /// Adopt a token from a cache value written by [`Session::export_token`] (of a session with the same cache
     /// key): only a well-formed entry, good for another minute, and not a token Okta already rejected here.
     /// Returns whether it was adopted.
     pub fn import_token(&mut self, value: &str, now_ms: u64) -> bool {
-        let Ok(cached) = serde_json::from_str::<CachedToken>(value) else {
+        let Some(cached) = CachedToken::read(value) else {
             return false;
         };
         let value_ok = !cached.access_token.is_empty() && cached.access_token.chars().all(|c| c.is_ascii_graphic());

@@ -4,8 +4,7 @@
 
 use core::fmt;
 
-use serde::Serialize;
-use serde_json::Value;
+use crate::json::{Object, Value};
 use zeroize::Zeroizing;
 
 use super::call::{ApiCall, Call};
@@ -61,8 +60,7 @@ impl fmt::Debug for Secret {
 }
 
 /// The user fields the platform needs (Okta's `User` object, trimmed).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct User {
     /// Okta id.
     pub id: String,
@@ -71,22 +69,16 @@ pub struct User {
     /// `profile.login`.
     pub login: String,
     /// `profile.email`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `profile.firstName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// `profile.lastName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Target status while an asynchronous transition runs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transitioning_to_status: Option<String>,
     /// Last password change (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_changed: Option<String>,
     /// Last sign-in (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_login: Option<String>,
 }
 
@@ -99,6 +91,22 @@ fn safe_id(id: &str) -> bool {
 }
 
 impl User {
+    /// The user as JSON (camelCase members; absent optional members left out).
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        Object::new()
+            .str("id", &self.id)
+            .str("status", &self.status)
+            .str("login", &self.login)
+            .opt_str("email", self.email.as_deref())
+            .opt_str("firstName", self.first_name.as_deref())
+            .opt_str("lastName", self.last_name.as_deref())
+            .opt_str("transitioningToStatus", self.transitioning_to_status.as_deref())
+            .opt_str("passwordChanged", self.password_changed.as_deref())
+            .opt_str("lastLogin", self.last_login.as_deref())
+            .finish()
+    }
+
     fn from_json(value: &Value) -> Result<Self> {
         let id = string(value, &["id"]).filter(|id| safe_id(id));
         let id = id.ok_or_else(|| Error::new(ErrorCode::OktaBadResponse, "Okta's user object has no valid id"))?;
@@ -179,7 +187,11 @@ fn main_call(action: &Action, user_id: &str) -> Call {
     let (method, path, query, body, changes) = match action {
         Action::Get => (Method::Get, base, String::new(), None, false),
         Action::SetPassword { password, .. } => {
-            let body = serde_json::json!({ "credentials": { "password": { "value": password.as_str() } } }).to_string();
+            // Sized for the worst-case escaping up front: the password is never copied by a growing buffer.
+            let mut body = String::with_capacity(password.len() * 6 + 48);
+            body.push_str(r#"{"credentials":{"password":{"value":"#);
+            crate::json::write_str(&mut body, password);
+            body.push_str("}}}");
             (Method::Post, base, "strict=true".to_owned(), Some(Zeroizing::new(body)), true)
         }
         Action::ResetPassword { send_email, revoke_sessions } => {

@@ -8,8 +8,7 @@
 
 use std::collections::VecDeque;
 
-use serde::Serialize;
-use serde_json::Value;
+use crate::json::{Object, Value};
 use zeroize::Zeroizing;
 
 use super::call::{ApiCall, Call};
@@ -22,8 +21,7 @@ use crate::error::{Error, ErrorCode, Result};
 pub const PROBE_USER_ID: &str = "00u0KTAC0NNECTPR0BE0";
 
 /// The checks, in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckId {
     /// The pasted configuration is valid.
     Config,
@@ -39,11 +37,25 @@ pub enum CheckId {
     Role,
 }
 
+impl CheckId {
+    /// The check's name (`config`, `reachable`, `client_auth`, `dpop`, `scope`, `role`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Config => "config",
+            Self::Reachable => "reachable",
+            Self::ClientAuth => "client_auth",
+            Self::Dpop => "dpop",
+            Self::Scope => "scope",
+            Self::Role => "role",
+        }
+    }
+}
+
 const ORDER: [CheckId; 6] = [CheckId::Config, CheckId::Reachable, CheckId::ClientAuth, CheckId::Dpop, CheckId::Scope, CheckId::Role];
 
 /// A check's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckStatus {
     /// Being checked now (progress only).
     Running,
@@ -55,8 +67,21 @@ pub enum CheckStatus {
     Skip,
 }
 
+impl CheckStatus {
+    /// The state's name (`running`, `pass`, `fail`, `skip`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::Skip => "skip",
+        }
+    }
+}
+
 /// One check's result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Check {
     /// Which check.
     pub id: CheckId,
@@ -65,14 +90,24 @@ pub struct Check {
     /// What was found.
     pub detail: String,
     /// The setup step that fixes a failure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<&'static str>,
     /// The error code of a failure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<&'static str>,
 }
 
 impl Check {
+    /// The check as JSON (`fix` and `code` left out when absent).
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        Object::new()
+            .str("id", self.id.as_str())
+            .str("status", self.status.as_str())
+            .str("detail", &self.detail)
+            .opt_str("fix", self.fix)
+            .opt_str("code", self.code)
+            .finish()
+    }
+
     fn new(id: CheckId, status: CheckStatus, detail: impl Into<String>) -> Self {
         Self { id, status, detail: detail.into(), fix: None, code: None }
     }
