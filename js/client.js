@@ -1,7 +1,7 @@
 // The host layer: performs the requests the Rust core decides on, signs what it asks to be signed, and
 // reports back. No protocol decision is taken here (retries, nonces, token reuse and error meanings are all
 // in the core); this file only does I/O, timing and signing.
-import { validateConfig, SigningKey, Session, finishJws } from './okta_connect.js';
+import { validateForConnect, Session, finishJws, finishDpopProof } from './okta_connect.js';
 import { clientSigner, dpopSigner, webCrypto } from './signers.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -82,13 +82,13 @@ export class OktaClient {
    * session. Makes no request: call `verify()` to check the connection.
    */
   static async connect(config, options = {}) {
-    const report = validateConfig(config, options);
+    const [report, key] = validateForConnect(config, options);
     if (!report.ok) throw oktaConnectError(report.problems.find((p) => p.severity === 'error'));
     const useWebCrypto = options.signing !== 'wasm' && Boolean(webCrypto());
     if (options.signing === 'webcrypto' && !webCrypto()) {
+      key.free();
       throw oktaConnectError({ code: 'invalid_argument', message: 'WebCrypto is not available in this runtime' });
     }
-    const key = SigningKey.parse(config.privateKey, config.keyId || undefined);
     const cache = options.tokenCache;
     const derive = cache ? { key, orgUrl: report.orgUrl, clientId: config.clientId.trim() } : undefined;
     const dpop = await dpopSigner(useWebCrypto, derive);
@@ -158,8 +158,10 @@ export class OktaClient {
 
   /** A DPoP proof signed with this client's DPoP key. */
   async createDpopProof(options) {
-    const input = this.#session.draftDpopProof(options, Date.now());
-    return finishJws(input, await this.#dpop.sign(input.input));
+    // The members one by one (the core checks each): the cheapest way across, for the call made per request.
+    const { htm, htu, nonce, accessToken, now } = options ?? {};
+    const input = this.#session.dpopProofInput(htm, htu, nonce, accessToken, now, Date.now());
+    return finishDpopProof(input, await this.#dpop.sign(input));
   }
 
   /** Forget the token and free the keys (zeroizing any key material held in wasm). Idempotent. */

@@ -333,7 +333,13 @@ impl Parser<'_> {
 /// Append `text` as a JSON string literal.
 pub fn write_str(out: &mut String, text: &str) {
     out.push('"');
-    for c in text.chars() {
+    let mut rest = text;
+    // Copy the runs that need no escaping whole; only the characters between them go one at a time. The
+    // characters to escape are ASCII, so a byte position found here is a char boundary.
+    while let Some(at) = rest.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let Some(c) = rest.get(at..).and_then(|r| r.chars().next()) else { break };
+        rest = rest.get(at + c.len_utf8()..).unwrap_or_default();
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -353,6 +359,7 @@ pub fn write_str(out: &mut String, text: &str) {
             c => out.push(c),
         }
     }
+    out.push_str(rest);
     out.push('"');
 }
 
@@ -372,7 +379,7 @@ impl Object {
     /// An empty object.
     #[must_use]
     pub fn new() -> Self {
-        Self::with_capacity(64)
+        Self::with_capacity(256)
     }
 
     /// An empty object with room for `capacity` bytes (size it for secrets, so that they are never copied by a

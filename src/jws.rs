@@ -51,7 +51,7 @@ impl Unsigned {
     /// `invalid_argument` when the input is not `base64url.base64url`.
     pub fn from_parts(algorithm: Algorithm, signing_input: &str) -> Result<Self> {
         let valid = signing_input.split('.').count() == 2
-            && signing_input.split('.').all(|part| !part.is_empty() && base64url::decode(part).is_some());
+            && signing_input.split('.').all(|part| !part.is_empty() && base64url::is_canonical(part));
         if !valid {
             return Err(Error::new(ErrorCode::InvalidArgument, "not a JWS signing input"));
         }

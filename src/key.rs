@@ -244,12 +244,41 @@ impl SigningKey {
     pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
         use pkcs8::EncodePrivateKey as _;
         let document = match &self.secret {
-            Secret::Rsa(key) => key.to_pkcs8_der(),
+            Secret::Rsa(key) => rsa_pkcs8_der(key).or_else(|_| key.to_pkcs8_der()),
             Secret::P256(key) => key.to_pkcs8_der(),
         }
         .map_err(|_| Error::new(ErrorCode::KeyMalformed, "the key could not be encoded as PKCS#8"))?;
         Ok(Zeroizing::new(document.as_bytes().to_vec()))
     }
+}
+
+/// PKCS#8 for an RSA key, from the CRT values computed when the key was parsed. `rsa`'s own encoder computes
+/// the CRT coefficient (a modular inversion) again: in a wasm module the engine has not optimised yet, that
+/// doubled the cost of importing the key into WebCrypto on a cold start.
+fn rsa_pkcs8_der(key: &rsa::PrivateKey) -> pkcs8::Result<pkcs8::SecretDocument> {
+    use pkcs8::der::asn1::OctetStringRef;
+    use rsa::traits::PrivateKeyParts;
+    let (Some(dp), Some(dq), Some(qinv), [p, q]) = (key.dp(), key.dq(), key.qinv(), key.primes()) else {
+        return Err(pkcs8::Error::Asn1(pkcs8::der::ErrorKind::Failed.into()));
+    };
+    let bytes = |value: &rsa::BoxedUint| Zeroizing::new(value.to_be_bytes());
+    let (n, e, d) = (bytes(key.n()), bytes(key.e()), bytes(key.d()));
+    let (p, q, dp, dq, qinv) = (bytes(p), bytes(q), bytes(dp), bytes(dq), bytes(&qinv.retrieve()));
+    fn uint(value: &[u8]) -> pkcs8::Result<pkcs1::UintRef<'_>> {
+        pkcs1::UintRef::new(value).map_err(pkcs8::Error::Asn1)
+    }
+    let pkcs1 = pkcs8::SecretDocument::encode_msg(&pkcs1::RsaPrivateKey {
+        modulus: uint(&n)?,
+        public_exponent: uint(&e)?,
+        private_exponent: uint(&d)?,
+        prime1: uint(&p)?,
+        prime2: uint(&q)?,
+        exponent1: uint(&dp)?,
+        exponent2: uint(&dq)?,
+        coefficient: uint(&qinv)?,
+        other_prime_infos: None,
+    })?;
+    pkcs8::PrivateKeyInfoRef::new(pkcs1::ALGORITHM_ID, OctetStringRef::new(pkcs1.as_bytes())?).try_into()
 }
 
 /// The outcome of parsing the text, before the Key ID is reconciled.
@@ -323,6 +352,24 @@ mod tests {
         assert_eq!(a.sign(b"x")?.len(), 64);
         let debug = format!("{a:?}");
         assert!(debug.contains("Es256") && !debug.contains("secret"), "{debug}");
+        Ok(())
+    }
+
+    /// Our PKCS#8 encoding (from the precomputed CRT values) is byte for byte `rsa`'s own (which recomputes
+    /// the CRT coefficient), for every RSA fixture form.
+    #[test]
+    fn rsa_pkcs8_matches_the_rsa_crate() -> Result<()> {
+        use pkcs8::EncodePrivateKey as _;
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/keys/");
+        for name in ["rsa2048.pkcs8.pem", "rsa2048.pkcs1.pem", "rsa2048.okta.jwk.json", "rsa2048.nd-only.jwk.json"] {
+            let text = std::fs::read_to_string(format!("{dir}{name}")).map_err(|e| Error::new(ErrorCode::InvalidArgument, e.to_string()))?;
+            let key = SigningKey::parse(&text, None)?;
+            let Secret::Rsa(rsa_key) = &key.secret else { return Err(Error::new(ErrorCode::InvalidArgument, "not RSA")) };
+            let ours = rsa_pkcs8_der(rsa_key).map_err(|e| Error::new(ErrorCode::InvalidArgument, e.to_string()))?;
+            let theirs = rsa_key.to_pkcs8_der().map_err(|e| Error::new(ErrorCode::InvalidArgument, e.to_string()))?;
+            assert_eq!(ours.as_bytes(), theirs.as_bytes(), "{name}");
+            assert_eq!(key.to_pkcs8_der()?.as_slice(), theirs.as_bytes(), "{name}");
+        }
         Ok(())
     }
 }

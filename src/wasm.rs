@@ -308,7 +308,11 @@ fn options_object(value: &JsValue, what: &str) -> crate::Result<JsValue> {
 }
 
 fn optional_string(object: &JsValue, name: &str) -> crate::Result<Option<String>> {
-    let value = get(object, name)?;
+    string_value(&get(object, name)?, name)
+}
+
+/// A string, or `None` for `undefined` / `null`.
+fn string_value(value: &JsValue, name: &str) -> crate::Result<Option<String>> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
@@ -321,7 +325,11 @@ fn required_string(object: &JsValue, name: &str) -> crate::Result<String> {
 
 /// A non-negative integer no larger than JS's safe-integer limit.
 fn optional_integer(object: &JsValue, name: &str) -> crate::Result<Option<u64>> {
-    let value = get(object, name)?;
+    integer_value(&get(object, name)?, name)
+}
+
+/// [`optional_integer`] of a value.
+fn integer_value(value: &JsValue, name: &str) -> crate::Result<Option<u64>> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
@@ -420,10 +428,27 @@ pub fn validate_config(
     #[wasm_bindgen(unchecked_param_type = "ConfigInput")] input: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: JsValue,
 ) -> JsResult<JsValue> {
-    scrubbed(|| validate_config_inner(&input, &options))
+    scrubbed(|| validate_config_inner(&input, &options).map(|(report, _key)| report))
 }
 
-fn validate_config_inner(input: &JsValue, options: &JsValue) -> JsResult<JsValue> {
+/// `validateConfig`, handing over the parsed key too (`[report, key]`, the key `undefined` unless the whole
+/// configuration is valid): `OktaClient.connect()` parses the key once instead of twice (an RSA key is a
+/// millisecond of wasm, several before the engine has optimised the module). Not re-exported by the package.
+#[wasm_bindgen(js_name = validateForConnect, unchecked_return_type = "[ValidationResult, SigningKey | undefined]")]
+pub fn validate_for_connect(
+    #[wasm_bindgen(unchecked_param_type = "ConfigInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: JsValue,
+) -> JsResult<Array> {
+    let (report, key) = scrubbed(|| validate_config_inner(&input, &options))?;
+    let key = match key {
+        Some(inner) => JsValue::from(JsSigningKey { inner }),
+        None => JsValue::UNDEFINED,
+    };
+    Ok(Array::of2(&report, &key))
+}
+
+/// The report as a JS object, and the parsed key when the whole configuration is valid.
+fn validate_config_inner(input: &JsValue, options: &JsValue) -> JsResult<(JsValue, Option<CoreKey>)> {
     let mut argument_problems = Vec::new();
     let input = options_object(input, "input").unwrap_or_else(|_| Object::new().into());
     let mut field = |name: &str, which: Field| match optional_string(&input, name) {
@@ -465,14 +490,15 @@ fn validate_config_inner(input: &JsValue, options: &JsValue) -> JsResult<JsValue
     // A wrong JS type replaces the "missing" problem the empty string produced for that field.
     problems.retain(|p| !argument_problems.iter().any(|a| a.field == p.field));
     problems.extend(argument_problems);
+    let ok = !problems.iter().any(|p| p.severity == "error");
     let out = json::Object::new()
-        .bool("ok", !problems.iter().any(|p| p.severity == "error"))
+        .bool("ok", ok)
         .opt_str("orgUrl", report.org_url.as_ref().map(config::OrgUrl::as_str))
         .opt_str("tokenUrl", report.org_url.as_ref().map(config::OrgUrl::token_url).as_deref())
         .opt_raw("key", report.key.as_ref().map(key_info).as_deref())
         .raw("problems", &json::array(problems.iter().map(ProblemOut::to_json)))
         .finish();
-    to_plain(&out)
+    Ok((to_plain(&out)?, report.key.filter(|_| ok)))
 }
 
 /// A parsed private key. Private parameters stay in wasm memory and are zeroized by `free()`.
@@ -766,6 +792,31 @@ impl JsSession {
         to_plain(&sign_input_out("dpop", unsigned.algorithm(), unsigned.signing_input()))
     }
 
+    /// `draftDpopProof`'s signing input alone, from the options' members passed one by one: `OktaClient`'s
+    /// path for `createDpopProof()` (half the crossings of reading an options object member by member from
+    /// wasm, and no result object). Not re-exported by the package.
+    #[wasm_bindgen(js_name = dpopProofInput)]
+    pub fn dpop_proof_input(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] htm: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] htu: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] nonce: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] access_token: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | undefined")] now: JsValue,
+        now_ms: f64,
+    ) -> JsResult<String> {
+        let unsigned = js((|| {
+            let required = |value, name| string_value(value, name)?.ok_or_else(|| invalid(format!("{name} is required")));
+            let (htm, htu) = (required(&htm, "htm")?, required(&htu, "htu")?);
+            let nonce = string_value(&nonce, "nonce")?;
+            let access_token = string_value(&access_token, "accessToken")?;
+            let now = integer_value(&now, "now")?.unwrap_or(millis(now_ms) / 1000);
+            let options = ProofOptions { htm: &htm, htu: &htu, nonce: nonce.as_deref(), access_token: access_token.as_deref(), now };
+            borrow(&self.inner).map_err(|_| Error::new(ErrorCode::ApiMisuse, "the session is busy"))?.unsigned_dpop_proof(&options)
+        })())?;
+        Ok(unsigned.signing_input().to_owned())
+    }
+
     /// Start an operation.
     pub fn begin(&self, #[wasm_bindgen(unchecked_param_type = "OperationSpec")] spec: JsValue) -> JsResult<JsOperation> {
         let spec = js(operation_spec(&spec))?;
@@ -964,6 +1015,14 @@ fn import_pkcs8(der: &[u8], algorithm: Algorithm, subtle: &JsValue) -> JsResult<
         return Err(to_js(&invalid("importKey did not return a promise")));
     }
     Ok(promise.unchecked_into())
+}
+
+/// `finishJws` for a DPoP proof's signing input from `dpopProofInput` and its raw ES256 signature: `OktaClient`'s
+/// path (both values come from its own code, so no options object to read). Not re-exported by the package.
+#[wasm_bindgen(js_name = finishDpopProof)]
+pub fn finish_dpop_proof(#[wasm_bindgen(unchecked_param_type = "string")] input: JsValue, signature: &Uint8Array) -> JsResult<String> {
+    let input = input.as_string().ok_or_else(|| to_js(&invalid("input must be a string")))?;
+    js(crate::jws::Unsigned::from_parts(Algorithm::Es256, &input).and_then(|unsigned| unsigned.finish(&signature.to_vec())))
 }
 
 /// Join a signing input from `draftClientAssertion` / `draftDpopProof` and its raw signature into a compact JWS.
