@@ -11,8 +11,8 @@
 
 use zeroize::Zeroize;
 
-/// Deepest nesting of arrays and objects accepted (serde_json's default limit).
-pub const MAX_DEPTH: usize = 128;
+/// Deepest nesting of arrays and objects accepted (what serde_json accepts under its default limit).
+pub const MAX_DEPTH: usize = 127;
 
 /// A parsed JSON value.
 #[derive(Clone, Debug, PartialEq, Eq)]
