@@ -779,17 +779,12 @@ impl JsSession {
     /// A DPoP proof's signing input (sign it with the DPoP key, then `finishJws`).
     #[wasm_bindgen(js_name = draftDpopProof, unchecked_return_type = "SignInput")]
     pub fn draft_dpop_proof(&self, #[wasm_bindgen(unchecked_param_type = "DpopProofOptions")] options: JsValue, now_ms: f64) -> JsResult<JsValue> {
-        let unsigned = js((|| {
+        let [htm, htu, nonce, access_token, now] = js((|| {
             let options = options_object(&options, "options")?;
-            let htm = required_string(&options, "htm")?;
-            let htu = required_string(&options, "htu")?;
-            let nonce = optional_string(&options, "nonce")?;
-            let access_token = optional_string(&options, "accessToken")?;
-            let now = optional_integer(&options, "now")?.unwrap_or(millis(now_ms) / 1000);
-            let options = ProofOptions { htm: &htm, htu: &htu, nonce: nonce.as_deref(), access_token: access_token.as_deref(), now };
-            borrow(&self.inner).map_err(|_| Error::new(ErrorCode::ApiMisuse, "the session is busy"))?.unsigned_dpop_proof(&options)
+            Ok([get(&options, "htm")?, get(&options, "htu")?, get(&options, "nonce")?, get(&options, "accessToken")?, get(&options, "now")?])
         })())?;
-        to_plain(&sign_input_out("dpop", unsigned.algorithm(), unsigned.signing_input()))
+        let input = self.dpop_proof_input(htm, htu, nonce, access_token, now, now_ms)?;
+        to_plain(&sign_input_out("dpop", Algorithm::Es256, &input))
     }
 
     /// `draftDpopProof`'s signing input alone, from the options' members passed one by one: `OktaClient`'s
