@@ -11,12 +11,12 @@
 mod der;
 mod jwk;
 mod pem;
+mod rsa_key;
 mod text;
 
 use core::fmt;
 
 use p256::ecdsa::signature::Signer as _;
-use rsa::traits::PublicKeyParts;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use zeroize::Zeroizing;
 
@@ -88,7 +88,7 @@ impl KeyType {
 /// The secret half; both variants zeroize on drop. Both are boxed so that moving a `SigningKey` (into a JS
 /// object, say) copies pointers, never key material, to the stack.
 enum Secret {
-    Rsa(Box<rsa::PrivateKey>),
+    Rsa(Box<rsa_key::RsaKey>),
     P256(Box<p256::ecdsa::SigningKey>),
 }
 
@@ -196,7 +196,7 @@ impl SigningKey {
     #[must_use]
     pub fn bits(&self) -> usize {
         match &self.secret {
-            Secret::Rsa(key) => key.n().bit_width_vartime() as usize,
+            Secret::Rsa(key) => key.bits(),
             Secret::P256(_) => 256,
         }
     }
@@ -224,6 +224,7 @@ impl SigningKey {
                 Ok(signature.to_bytes().to_vec())
             }
             Secret::Rsa(key) => {
+                let key = key.signer()?;
                 let signed = match self.algorithm {
                     Algorithm::Rs384 => key.sign(rsa::Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(data)),
                     Algorithm::Rs512 => key.sign(rsa::Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(data)),
@@ -244,41 +245,12 @@ impl SigningKey {
     pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
         use pkcs8::EncodePrivateKey as _;
         let document = match &self.secret {
-            Secret::Rsa(key) => rsa_pkcs8_der(key).or_else(|_| key.to_pkcs8_der()),
+            Secret::Rsa(key) => key.to_pkcs8_der(),
             Secret::P256(key) => key.to_pkcs8_der(),
         }
         .map_err(|_| Error::new(ErrorCode::KeyMalformed, "the key could not be encoded as PKCS#8"))?;
         Ok(Zeroizing::new(document.as_bytes().to_vec()))
     }
-}
-
-/// PKCS#8 for an RSA key, from the CRT values computed when the key was parsed. `rsa`'s own encoder computes
-/// the CRT coefficient (a modular inversion) again: in a wasm module the engine has not optimised yet, that
-/// doubled the cost of importing the key into WebCrypto on a cold start.
-fn rsa_pkcs8_der(key: &rsa::PrivateKey) -> pkcs8::Result<pkcs8::SecretDocument> {
-    use pkcs8::der::asn1::OctetStringRef;
-    use rsa::traits::PrivateKeyParts;
-    let (Some(dp), Some(dq), Some(qinv), [p, q]) = (key.dp(), key.dq(), key.qinv(), key.primes()) else {
-        return Err(pkcs8::Error::Asn1(pkcs8::der::ErrorKind::Failed.into()));
-    };
-    let bytes = |value: &rsa::BoxedUint| Zeroizing::new(value.to_be_bytes());
-    let (n, e, d) = (bytes(key.n()), bytes(key.e()), bytes(key.d()));
-    let (p, q, dp, dq, qinv) = (bytes(p), bytes(q), bytes(dp), bytes(dq), bytes(&qinv.retrieve()));
-    fn uint(value: &[u8]) -> pkcs8::Result<pkcs1::UintRef<'_>> {
-        pkcs1::UintRef::new(value).map_err(pkcs8::Error::Asn1)
-    }
-    let pkcs1 = pkcs8::SecretDocument::encode_msg(&pkcs1::RsaPrivateKey {
-        modulus: uint(&n)?,
-        public_exponent: uint(&e)?,
-        private_exponent: uint(&d)?,
-        prime1: uint(&p)?,
-        prime2: uint(&q)?,
-        exponent1: uint(&dp)?,
-        exponent2: uint(&dq)?,
-        coefficient: uint(&qinv)?,
-        other_prime_infos: None,
-    })?;
-    pkcs8::PrivateKeyInfoRef::new(pkcs1::ALGORITHM_ID, OctetStringRef::new(pkcs1.as_bytes())?).try_into()
 }
 
 /// The outcome of parsing the text, before the Key ID is reconciled.
@@ -355,20 +327,23 @@ mod tests {
         Ok(())
     }
 
-    /// Our PKCS#8 encoding (from the precomputed CRT values) is byte for byte `rsa`'s own (which recomputes
-    /// the CRT coefficient), for every RSA fixture form.
+    /// Our PKCS#8 encoding is byte for byte `rsa`'s own, for every RSA fixture form; a key with its CRT values
+    /// (PKCS#1, PKCS#8, Okta's JWK) is not built as an `rsa` key until it signs in wasm, one without (an
+    /// `n`/`e`/`d`-only JWK) at once.
     #[test]
-    fn rsa_pkcs8_matches_the_rsa_crate() -> Result<()> {
+    fn rsa_keys_encode_as_the_rsa_crate_does_and_build_lazily() -> Result<()> {
         use pkcs8::EncodePrivateKey as _;
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/keys/");
-        for name in ["rsa2048.pkcs8.pem", "rsa2048.pkcs1.pem", "rsa2048.okta.jwk.json", "rsa2048.nd-only.jwk.json"] {
+        let cases = [("rsa2048.pkcs8.pem", false), ("rsa2048.pkcs1.pem", false), ("rsa2048.okta.jwk.json", false), ("rsa2048.nd-only.jwk.json", true)];
+        for (name, built_at_once) in cases {
             let text = std::fs::read_to_string(format!("{dir}{name}")).map_err(|e| Error::new(ErrorCode::InvalidArgument, e.to_string()))?;
             let key = SigningKey::parse(&text, None)?;
             let Secret::Rsa(rsa_key) = &key.secret else { return Err(Error::new(ErrorCode::InvalidArgument, "not RSA")) };
-            let ours = rsa_pkcs8_der(rsa_key).map_err(|e| Error::new(ErrorCode::InvalidArgument, e.to_string()))?;
-            let theirs = rsa_key.to_pkcs8_der().map_err(|e| Error::new(ErrorCode::InvalidArgument, e.to_string()))?;
-            assert_eq!(ours.as_bytes(), theirs.as_bytes(), "{name}");
-            assert_eq!(key.to_pkcs8_der()?.as_slice(), theirs.as_bytes(), "{name}");
+            let ours = key.to_pkcs8_der()?;
+            assert_eq!(rsa_key.signer_built(), built_at_once, "{name}");
+            let theirs = rsa_key.signer()?.to_pkcs8_der().map_err(|e| Error::new(ErrorCode::InvalidArgument, e.to_string()))?;
+            assert_eq!(ours.as_slice(), theirs.as_bytes(), "{name}");
+            assert_eq!(key.sign(b"x")?.len(), 256, "{name}");
         }
         Ok(())
     }

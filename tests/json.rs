@@ -33,10 +33,10 @@ fn accepts_and_rejects_what_serde_json_does() {
         let theirs = serde_json::from_str::<serde_json::Value>(&text);
         // serde_json's only extra limit is its recursion limit of 128, which ours matches.
         assert_eq!(ours.is_ok(), theirs.is_ok(), "{text:?}: ours {ours:?}, serde_json {theirs:?}");
-        if let (Err(ours), Err(theirs)) = (ours, theirs) {
-            if theirs.is_eof() {
-                assert!(ours.eof, "{text:?}: serde_json says the text is cut off");
-            }
+        if let (Err(ours), Err(theirs)) = (ours, theirs)
+            && theirs.is_eof()
+        {
+            assert!(ours.eof, "{text:?}: serde_json says the text is cut off");
         }
     }
 }

@@ -44,8 +44,17 @@ pub(super) fn parse_pkcs8(der: &[u8]) -> Result<Parsed> {
 pub(super) fn parse_pkcs1(der: &[u8]) -> Result<Parsed> {
     let key = pkcs1::RsaPrivateKeyRef::try_from(der).map_err(|_| malformed("PKCS#1 RSA"))?;
     check_rsa_bits(bit_length(key.modulus.as_bytes()))?;
-    let key = rsa::PrivateKey::try_from(key)
-        .map_err(|_| Error::new(ErrorCode::KeyMismatch, "the RSA key's parameters are inconsistent"))?;
+    if key.version() != pkcs1::Version::TwoPrime {
+        return Err(Error::new(ErrorCode::KeyUnsupportedType, "multi-prime RSA keys are not supported"));
+    }
+    let components = super::rsa_key::Components {
+        n: key.modulus.as_bytes(),
+        e: key.public_exponent.as_bytes(),
+        d: key.private_exponent.as_bytes(),
+        primes: Some((key.prime1.as_bytes(), key.prime2.as_bytes())),
+        crt: Some((key.exponent1.as_bytes(), key.exponent2.as_bytes(), key.coefficient.as_bytes())),
+    };
+    let key = super::rsa_key::RsaKey::new(&components)?;
     Ok(Parsed { secret: Secret::Rsa(Box::new(key)), algorithm: Algorithm::Rs256, kid: None })
 }
 

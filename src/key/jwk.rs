@@ -21,6 +21,9 @@ struct Jwk<'a> {
     d: Option<&'a str>,
     p: Option<&'a str>,
     q: Option<&'a str>,
+    dp: Option<&'a str>,
+    dq: Option<&'a str>,
+    qi: Option<&'a str>,
     x: Option<&'a str>,
     y: Option<&'a str>,
     /// `oth` is present (multi-prime RSA).
@@ -46,6 +49,9 @@ impl<'a> Jwk<'a> {
                 "d" => &mut jwk.d,
                 "p" => &mut jwk.p,
                 "q" => &mut jwk.q,
+                "dp" => &mut jwk.dp,
+                "dq" => &mut jwk.dq,
+                "qi" => &mut jwk.qi,
                 "x" => &mut jwk.x,
                 "y" => &mut jwk.y,
                 "oth" | "keys" => {
@@ -131,10 +137,6 @@ fn member(value: Option<&str>, name: &str) -> Result<Zeroizing<Vec<u8>>> {
         .ok_or_else(|| malformed(&format!("the \"{name}\" member is not base64url")))
 }
 
-fn uint(bytes: &[u8]) -> rsa::BoxedUint {
-    rsa::BoxedUint::from_be_slice_vartime(bytes)
-}
-
 fn import_rsa(jwk: &Jwk) -> Result<(Secret, Algorithm)> {
     let algorithm = match jwk.alg.map(|alg| (alg, Algorithm::from_name(alg))) {
         None => Algorithm::Rs256,
@@ -154,11 +156,23 @@ fn import_rsa(jwk: &Jwk) -> Result<(Secret, Algorithm)> {
     let e = member(jwk.e, "e")?;
     let d = member(jwk.d, "d")?;
     let primes = match (jwk.p.is_some(), jwk.q.is_some()) {
-        (true, true) => vec![uint(&member(jwk.p, "p")?), uint(&member(jwk.q, "q")?)],
-        (false, false) => Vec::new(),
+        (true, true) => Some((member(jwk.p, "p")?, member(jwk.q, "q")?)),
+        (false, false) => None,
         _ => return Err(malformed("only one of the primes \"p\" and \"q\" is present")),
     };
-    let key = rsa::PrivateKey::from_components(uint(&n), uint(&e), uint(&d), primes).map_err(|_| {
+    // The CRT values are used only when all three are there (and then checked); otherwise computed.
+    let crt = match (jwk.dp, jwk.dq, jwk.qi) {
+        (Some(_), Some(_), Some(_)) => Some((member(jwk.dp, "dp")?, member(jwk.dq, "dq")?, member(jwk.qi, "qi")?)),
+        _ => None,
+    };
+    let components = super::rsa_key::Components {
+        n: &n,
+        e: &e,
+        d: &d,
+        primes: primes.as_ref().map(|(p, q)| (p.as_slice(), q.as_slice())),
+        crt: crt.as_ref().map(|(dp, dq, qi)| (dp.as_slice(), dq.as_slice(), qi.as_slice())),
+    };
+    let key = super::rsa_key::RsaKey::new(&components).map_err(|_| {
         Error::new(ErrorCode::KeyMismatch, "the JWK's private members (d, p, q) do not match its public members (n, e)")
     })?;
     Ok((Secret::Rsa(Box::new(key)), algorithm))
