@@ -243,13 +243,13 @@ impl SigningKey {
     /// # Errors
     /// `key_malformed` if the key cannot be encoded (does not happen for keys this module parsed).
     pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
-        use pkcs8::EncodePrivateKey as _;
-        let document = match &self.secret {
+        Ok(match &self.secret {
             Secret::Rsa(key) => key.to_pkcs8_der(),
-            Secret::P256(key) => key.to_pkcs8_der(),
-        }
-        .map_err(|_| Error::new(ErrorCode::KeyMalformed, "the key could not be encoded as PKCS#8"))?;
-        Ok(Zeroizing::new(document.as_bytes().to_vec()))
+            Secret::P256(key) => {
+                let scalar = Zeroizing::new(key.to_bytes());
+                der::pkcs8_p256(&scalar, key.verifying_key().to_sec1_point(false).as_bytes())
+            }
+        })
     }
 }
 

@@ -166,26 +166,11 @@ impl RsaKey {
     }
 
     /// PKCS#8 `PrivateKeyInfo` (rsaEncryption, PKCS#1 `RSAPrivateKey`) from the components.
-    pub(crate) fn to_pkcs8_der(&self) -> pkcs8::Result<pkcs8::SecretDocument> {
-        use pkcs8::der::asn1::OctetStringRef;
-        fn int(value: &[u8]) -> pkcs8::Result<pkcs1::UintRef<'_>> {
-            pkcs1::UintRef::new(value).map_err(pkcs8::Error::Asn1)
-        }
+    pub(crate) fn to_pkcs8_der(&self) -> zeroize::Zeroizing<Vec<u8>> {
         let bytes = |value: &BoxedUint| zeroize::Zeroizing::new(value.to_be_bytes());
         let (n, e, d, p, q) = (bytes(&self.n), bytes(&self.e), bytes(&self.d), bytes(&self.p), bytes(&self.q));
         let (dp, dq, qinv) = (bytes(&self.dp), bytes(&self.dq), bytes(&self.qinv));
-        let pkcs1 = pkcs8::SecretDocument::encode_msg(&pkcs1::RsaPrivateKey {
-            modulus: int(&n)?,
-            public_exponent: int(&e)?,
-            private_exponent: int(&d)?,
-            prime1: int(&p)?,
-            prime2: int(&q)?,
-            exponent1: int(&dp)?,
-            exponent2: int(&dq)?,
-            coefficient: int(&qinv)?,
-            other_prime_infos: None,
-        })?;
-        pkcs8::PrivateKeyInfoRef::new(pkcs1::ALGORITHM_ID, OctetStringRef::new(pkcs1.as_bytes())?).try_into()
+        super::der::pkcs8_rsa([&n, &e, &d, &p, &q, &dp, &dq, &qinv])
     }
 }
 
