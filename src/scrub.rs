@@ -1,7 +1,7 @@
 //! Keeping key material out of freed memory, in wasm builds.
 //!
 //! Types holding secrets zeroize themselves on drop, but libraries keep intermediate copies (`rsa` 0.10 leaves
-//! the Montgomery parameters of the primes and `qinv` unwiped; serde and parsers copy text), and stack frames
+//! the Montgomery parameters of the primes and `qinv` unwiped; parsers copy text), and stack frames
 //! keep whatever they computed. Two mechanisms close those gaps for the whole module, whatever a dependency
 //! does:
 //! - [`ZeroizingAllocator`], the global allocator of the wasm build: every heap block is wiped when freed (and
