@@ -1,15 +1,8 @@
 // Signers for the JWS inputs the core asks for. WebCrypto where the runtime has it (the client key imported
 // once as a non-extractable CryptoKey, the DPoP key generated non-extractable); the wasm signers otherwise.
-import { DpopKey, importClientKey, importDpopKey } from './okta_connect.js';
+import { DpopKey, importClientKey, importDpopKey, webCryptoParams } from './okta_connect.js';
 
 const encoder = new TextEncoder();
-
-const WEBCRYPTO_PARAMS = {
-  RS256: { name: 'RSASSA-PKCS1-v1_5' },
-  RS384: { name: 'RSASSA-PKCS1-v1_5' },
-  RS512: { name: 'RSASSA-PKCS1-v1_5' },
-  ES256: { name: 'ECDSA', hash: 'SHA-256' },
-};
 
 /** The runtime's SubtleCrypto, or undefined (e.g. an insecure browser context). */
 export function webCrypto() {
@@ -17,7 +10,8 @@ export function webCrypto() {
 }
 
 function webCryptoSigner(subtle, cryptoKey, algorithm) {
-  const params = WEBCRYPTO_PARAMS[algorithm];
+  // The core names the algorithm's WebCrypto parameters (it imports the key with the same table).
+  const params = webCryptoParams(algorithm).sign;
   return {
     async sign(input) {
       return new Uint8Array(await subtle.sign(params, cryptoKey, encoder.encode(input)));
@@ -66,7 +60,7 @@ export async function dpopSigner(useWebCrypto, derive) {
     }
   }
   if (useWebCrypto && subtle) {
-    const pair = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+    const pair = await subtle.generateKey(webCryptoParams('ES256').key, false, ['sign', 'verify']);
     const { kty, crv, x, y } = await subtle.exportKey('jwk', pair.publicKey);
     return { ...webCryptoSigner(subtle, pair.privateKey, 'ES256'), publicJwk: { kty, crv, x, y } };
   }

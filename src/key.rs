@@ -63,6 +63,37 @@ impl Algorithm {
     pub fn from_name(name: &str) -> Option<Self> {
         [Self::Rs256, Self::Rs384, Self::Rs512, Self::Es256].into_iter().find(|a| a.as_str() == name)
     }
+
+    /// How WebCrypto names this algorithm. The host builds its `importKey`, `generateKey` and `sign` calls
+    /// from these and names no algorithm itself.
+    #[must_use]
+    pub fn web_crypto(self) -> WebCryptoParams {
+        const RSA: &str = "RSASSA-PKCS1-v1_5";
+        let rsa = |hash| WebCryptoParams { key: [("name", RSA), ("hash", hash)], sign: [("name", RSA), ("", "")] };
+        match self {
+            Self::Rs256 => rsa("SHA-256"),
+            Self::Rs384 => rsa("SHA-384"),
+            Self::Rs512 => rsa("SHA-512"),
+            Self::Es256 => WebCryptoParams { key: [("name", "ECDSA"), ("namedCurve", "P-256")], sign: [("name", "ECDSA"), ("hash", "SHA-256")] },
+        }
+    }
+}
+
+/// An algorithm's WebCrypto parameters, as `(member, value)` pairs (an empty member name is no member).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WebCryptoParams {
+    /// For `importKey` and `generateKey` (`RsaHashedImportParams`, `EcKeyImportParams`).
+    pub key: [(&'static str, &'static str); 2],
+    /// For `sign` (RSASSA-PKCS1-v1_5 takes its hash from the key; ECDSA names it here).
+    pub sign: [(&'static str, &'static str); 2],
+}
+
+impl WebCryptoParams {
+    /// `pairs` as a JSON object.
+    #[must_use]
+    pub fn json(pairs: &[(&str, &str)]) -> String {
+        pairs.iter().filter(|(name, _)| !name.is_empty()).fold(crate::json::Object::new(), |o, (name, value)| o.str(name, value)).finish()
+    }
 }
 
 /// The key family.
@@ -307,6 +338,18 @@ mod tests {
         assert_eq!(bit_length(&[0x01]), 1);
         assert_eq!(bit_length(&[]), 0);
         assert_eq!(bit_length(&[0, 0]), 0);
+    }
+
+    #[test]
+    fn web_crypto_params_name_the_hash_of_each_algorithm() {
+        for (algorithm, hash) in [(Algorithm::Rs256, "SHA-256"), (Algorithm::Rs384, "SHA-384"), (Algorithm::Rs512, "SHA-512")] {
+            let params = algorithm.web_crypto();
+            assert_eq!(WebCryptoParams::json(&params.key), format!(r#"{{"name":"RSASSA-PKCS1-v1_5","hash":"{hash}"}}"#));
+            assert_eq!(WebCryptoParams::json(&params.sign), r#"{"name":"RSASSA-PKCS1-v1_5"}"#);
+        }
+        let es256 = Algorithm::Es256.web_crypto();
+        assert_eq!(WebCryptoParams::json(&es256.key), r#"{"name":"ECDSA","namedCurve":"P-256"}"#);
+        assert_eq!(WebCryptoParams::json(&es256.sign), r#"{"name":"ECDSA","hash":"SHA-256"}"#);
     }
 
     #[test]

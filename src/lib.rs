@@ -17,7 +17,7 @@ mod scrub;
 
 pub use error::{Error, ErrorCode, Field, OktaDetails, Result, Severity};
 pub use jwk::PublicJwk;
-pub use key::{Algorithm, KeyType, SigningKey};
+pub use key::{Algorithm, KeyType, SigningKey, WebCryptoParams};
 
 /// Largest accepted timestamp (seconds): JavaScript's safe-integer limit, so every time survives the trip to JS.
 pub const MAX_TIMESTAMP: u64 = (1 << 53) - 1;

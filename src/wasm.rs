@@ -980,22 +980,7 @@ pub fn import_dpop_key(key: &JsDpopKey, #[wasm_bindgen(unchecked_param_type = "S
 
 fn import_pkcs8(der: &[u8], algorithm: Algorithm, subtle: &JsValue) -> JsResult<js_sys::Promise> {
     let buffer = Uint8Array::from(der);
-    let params = Object::new();
-    match algorithm {
-        Algorithm::Es256 => {
-            set(&params, "name", &"ECDSA".into());
-            set(&params, "namedCurve", &"P-256".into());
-        }
-        Algorithm::Rs256 | Algorithm::Rs384 | Algorithm::Rs512 => {
-            set(&params, "name", &"RSASSA-PKCS1-v1_5".into());
-            let hash = match algorithm {
-                Algorithm::Rs384 => "SHA-384",
-                Algorithm::Rs512 => "SHA-512",
-                _ => "SHA-256",
-            };
-            set(&params, "hash", &hash.into());
-        }
-    }
+    let params = to_plain(&crate::WebCryptoParams::json(&algorithm.web_crypto().key))?;
     let import = Reflect::get(subtle, &"importKey".into()).ok().filter(JsValue::is_function);
     let Some(import) = import.map(JsCast::unchecked_into::<js_sys::Function>) else {
         return Err(to_js(&invalid("subtle must be a SubtleCrypto")));
@@ -1010,6 +995,16 @@ fn import_pkcs8(der: &[u8], algorithm: Algorithm, subtle: &JsValue) -> JsResult<
         return Err(to_js(&invalid("importKey did not return a promise")));
     }
     Ok(promise.unchecked_into())
+}
+
+/// An algorithm's WebCrypto parameters, `{ key, sign }` (to import or generate a key, to sign), so that the
+/// host names no algorithm itself. Not re-exported by the package.
+#[wasm_bindgen(js_name = webCryptoParams, unchecked_return_type = "{ key: Record<string, string>, sign: Record<string, string> }")]
+pub fn web_crypto_params(#[wasm_bindgen(unchecked_param_type = "Algorithm")] algorithm: JsValue) -> JsResult<JsValue> {
+    let algorithm = algorithm.as_string().as_deref().and_then(Algorithm::from_name).ok_or_else(|| to_js(&invalid("unknown algorithm")))?;
+    let params = algorithm.web_crypto();
+    let (key, sign) = (crate::WebCryptoParams::json(&params.key), crate::WebCryptoParams::json(&params.sign));
+    to_plain(&json::Object::new().raw("key", &key).raw("sign", &sign).finish())
 }
 
 /// `finishJws` for a DPoP proof's signing input from `dpopProofInput` and its raw ES256 signature: `OktaClient`'s
