@@ -13,16 +13,15 @@
 // compiles a CompiledWasm module when it loads the worker, before any request: the wasm compilation is
 // therefore outside the cold-start figure here (it is inside it in Node and Chromium).
 import { readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
-import { wranglerConfig } from '../../tests/worker/harness.mjs';
+import { packageEntry, workerModules, wranglerConfig } from '../../tests/worker/harness.mjs';
 import { processCpuNs, workerdPids } from '../../tests/worker/workerd-cpu.mjs';
 import { fixtureKeys } from '../lib/keys.mjs';
 import { median } from '../lib/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PACKAGE_DIR = dirname(fileURLToPath(import.meta.resolve('okta-connect')));
 const JOSE_ENTRY = fileURLToPath(import.meta.resolve('jose'));
 const CASES = ['RS256 assertion', 'ES256 DPoP proof', 'RS256 assertion, wasm signer', 'ES256 DPoP proof, wasm signer'];
 
@@ -31,77 +30,13 @@ function cpuMs(pids) {
   return pids.reduce((sum, pid) => sum + processCpuNs(pid), 0) / 1e6;
 }
 
-/** Static and dynamic import specifiers of an ES module. */
-function importsOf(code) {
-  return [
-    ...code.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s*['"]([^'"]+)['"]/gm),
-    ...code.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
-    ...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
-  ].map((m) => m[1]);
-}
-
-function packageWorkerdEntry() {
-  const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8'));
-  return join(PACKAGE_DIR, manifest.exports['.'].workerd);
-}
-
-/**
- * Miniflare modules for `entry`: its relative imports, and the bare 'okta-connect' and 'jose' as one-line
- * modules next to the importer re-exporting the installed files (named as under ROOT/node_modules, as the
- * harness does). `extra` maps further module names (relative to ROOT) to contents.
- */
+/** Miniflare modules for a benchmark worker: the harness's walker, with jose as a second package. */
 function modulesFor(entry, extra = {}) {
-  const modules = [];
-  const seen = new Set();
-  const external = {
-    'okta-connect': { file: packageWorkerdEntry(), name: (file) => join('node_modules/okta-connect', relative(PACKAGE_DIR, file)) },
-    jose: { file: JOSE_ENTRY, name: (file) => join('node_modules/jose/dist/webapi', relative(dirname(JOSE_ENTRY), file)) },
+  const packages = {
+    'okta-connect': { entry: packageEntry(), root: dirname(packageEntry()) },
+    jose: { entry: JOSE_ENTRY, root: dirname(JOSE_ENTRY) },
   };
-  /** Add `file` as module `name` once; returns its source for a JS module that was not seen before. */
-  const add = (file, name) => {
-    if (seen.has(name)) return undefined;
-    seen.add(name);
-    if (file.endsWith('.wasm')) {
-      modules.push({ type: 'CompiledWasm', path: join(ROOT, name), contents: readFileSync(file) });
-      return undefined;
-    }
-    const code = readFileSync(file, 'utf8');
-    modules.push({ type: 'ESModule', path: join(ROOT, name), contents: code });
-    return code;
-  };
-  const walk = (file, name) => {
-    const code = add(file, name);
-    if (code === undefined) return;
-    for (const spec of importsOf(code)) {
-      const ext = external[spec];
-      if (ext) {
-        const alias = join(dirname(name), spec);
-        if (!seen.has(alias)) {
-          seen.add(alias);
-          const target = relative(dirname(alias), ext.name(ext.file));
-          modules.push({ type: 'ESModule', path: join(ROOT, alias), contents: `export * from './${target}';\n` });
-        }
-        walkExternal(ext.file, ext.name);
-      } else if (spec.startsWith('.')) {
-        const target = join(dirname(name), spec);
-        if (target in extra) continue;
-        walk(resolve(dirname(file), spec), target);
-      } else {
-        throw new Error(`${name} imports ${spec}: not supported`);
-      }
-    }
-  };
-  const walkExternal = (file, nameOf) => {
-    const code = add(file, nameOf(file));
-    if (code === undefined) return;
-    for (const spec of importsOf(code)) {
-      if (!spec.startsWith('.')) throw new Error(`${name} imports ${spec}: not supported`);
-      walkExternal(resolve(dirname(file), spec), nameOf);
-    }
-  };
-  walk(entry, relative(ROOT, entry));
-  for (const [name, contents] of Object.entries(extra)) modules.push({ type: 'ESModule', path: join(ROOT, name), contents });
-  return modules;
+  return workerModules(entry, { packages, extra });
 }
 
 /** Speed cases in one isolate, and `coldSamples` fresh isolates per library for the cold starts. */

@@ -38,32 +38,13 @@ export function wranglerConfig() {
   };
 }
 
-/** Static import specifiers of an ES module (the package and the worker use only static imports). */
+/** Import specifiers of an ES module: static ones, and dynamic `import('…')` with a literal (the benchmarks). */
 function importsOf(code) {
-  return [...code.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s*['"]([^'"]+)['"]/gm), ...code.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
-}
-
-/**
- * Every module reachable from `file` (an absolute path). `nameOf` maps a file to its module name, which is a
- * path under ROOT (workerd refuses names that climb out of the modules root). Returns the directories (as
- * names) whose modules import 'okta-connect'.
- */
-function walk(file, nameOf, modules, seen = new Set(), importers = new Set()) {
-  if (seen.has(file)) return importers;
-  seen.add(file);
-  const path = join(ROOT, nameOf(file));
-  if (file.endsWith('.wasm')) {
-    modules.push({ type: 'CompiledWasm', path, contents: readFileSync(file) });
-    return importers;
-  }
-  const code = readFileSync(file, 'utf8');
-  modules.push({ type: 'ESModule', path, contents: code });
-  for (const spec of importsOf(code)) {
-    if (spec === 'okta-connect') importers.add(dirname(path));
-    else if (spec.startsWith('.')) walk(resolve(dirname(file), spec), nameOf, modules, seen, importers);
-    else throw new Error(`${file} imports ${spec}: only relative imports and 'okta-connect' are supported`);
-  }
-  return importers;
+  return [
+    ...code.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s*['"]([^'"]+)['"]/gm),
+    ...code.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
+    ...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]);
 }
 
 /** The package's workerd entry, as wrangler resolves it (exports["."] with the "workerd" condition). */
@@ -74,19 +55,53 @@ export function packageEntry() {
   return join(PACKAGE_DIR, entry);
 }
 
-/** Miniflare `modules` for a worker entry (default: worker/'s `main`; entry first) plus the package. */
-export function workerModules(entry = join(WORKER_DIR, wranglerConfig().main)) {
+/**
+ * Miniflare `modules` for a worker entry (default: worker/'s `main`; entry first), with the packages it
+ * imports by bare name. `packages` maps a bare specifier to `{ entry, root }` (absolute paths; default: the
+ * okta-connect package's workerd entry); a package's files are named as if installed at
+ * ROOT/node_modules/<specifier>/ (relative to `root`), and each directory importing it gets a one-line module
+ * of that name re-exporting the entry. `extra` maps further module names (under ROOT) to their contents; an
+ * import of one of them is not followed. The benchmarks (bench/workerd/) use this too, with jose.
+ */
+export function workerModules(entry = join(WORKER_DIR, wranglerConfig().main), { packages, extra = {} } = {}) {
+  packages ??= { 'okta-connect': { entry: packageEntry(), root: PACKAGE_DIR } };
   const modules = [];
-  const importers = walk(entry, (file) => relative(ROOT, file), modules);
-  if (importers.size === 0) return modules;
-  // The package's files are named as if installed at ROOT/node_modules/okta-connect, wherever they live.
-  const installed = join(ROOT, 'node_modules', 'okta-connect');
-  const packageMain = join(installed, relative(PACKAGE_DIR, packageEntry()));
-  for (const dir of importers) {
-    const target = relative(dir, packageMain);
-    modules.push({ type: 'ESModule', path: join(dir, 'okta-connect'), contents: `export * from '${target.startsWith('.') ? target : `./${target}`}';\n` });
-  }
-  walk(packageEntry(), (file) => relative(ROOT, join(installed, relative(PACKAGE_DIR, file))), modules);
+  const seen = new Set();
+  /** Adds `file` as module `name` once; returns the source of a JS module not seen before. */
+  const add = (file, name) => {
+    if (seen.has(name)) return undefined;
+    seen.add(name);
+    if (file.endsWith('.wasm')) {
+      modules.push({ type: 'CompiledWasm', path: join(ROOT, name), contents: readFileSync(file) });
+      return undefined;
+    }
+    const code = readFileSync(file, 'utf8');
+    modules.push({ type: 'ESModule', path: join(ROOT, name), contents: code });
+    return code;
+  };
+  const walk = (file, name, packageName) => {
+    const code = add(file, name);
+    if (code === undefined) return;
+    for (const spec of importsOf(code)) {
+      if (spec.startsWith('.')) {
+        const target = join(dirname(name), spec);
+        if (!(target in extra)) walk(resolve(dirname(file), spec), packageName ? packageName(resolve(dirname(file), spec)) : target, packageName);
+        continue;
+      }
+      const pkg = packages[spec];
+      if (!pkg || packageName) throw new Error(`${name} imports ${spec}: only relative imports and ${Object.keys(packages).join(', ')} are supported`);
+      const nameOf = (f) => join('node_modules', spec, relative(pkg.root, f));
+      const alias = join(dirname(name), spec);
+      if (!seen.has(alias)) {
+        seen.add(alias);
+        const target = relative(dirname(alias), nameOf(pkg.entry));
+        modules.push({ type: 'ESModule', path: join(ROOT, alias), contents: `export * from '${target.startsWith('.') ? target : `./${target}`}';\n` });
+      }
+      walk(pkg.entry, nameOf(pkg.entry), nameOf);
+    }
+  };
+  walk(entry, relative(ROOT, entry));
+  for (const [name, contents] of Object.entries(extra)) modules.push({ type: 'ESModule', path: join(ROOT, name), contents });
   return modules;
 }
 
