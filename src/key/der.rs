@@ -79,7 +79,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next element, which must have `tag`.
-    fn expect(&mut self, tag: u8) -> Option<&'a [u8]> {
+    fn take(&mut self, tag: u8) -> Option<&'a [u8]> {
         match self.element()? {
             (found, contents) if found == tag => Some(contents),
             _ => None,
@@ -88,12 +88,12 @@ impl<'a> Reader<'a> {
 
     /// The next element if it has `tag`.
     fn optional(&mut self, tag: u8) -> Option<Option<&'a [u8]>> {
-        if self.peek_tag() == Some(tag) { self.expect(tag).map(Some) } else { Some(None) }
+        if self.peek_tag() == Some(tag) { self.take(tag).map(Some) } else { Some(None) }
     }
 
     /// A non-negative INTEGER, minimally encoded: its magnitude without the sign byte.
     fn uint(&mut self) -> Option<&'a [u8]> {
-        let contents = self.expect(INTEGER)?;
+        let contents = self.take(INTEGER)?;
         match contents {
             [] => None,
             [first, ..] if *first >= 0x80 => None,
@@ -120,7 +120,7 @@ impl<'a> Reader<'a> {
 /// The contents of the one SEQUENCE `der` consists of.
 fn sequence(der: &[u8]) -> Option<Reader<'_>> {
     let mut outer = Reader::new(der);
-    let contents = outer.expect(SEQUENCE)?;
+    let contents = outer.take(SEQUENCE)?;
     outer.end()?;
     Some(Reader::new(contents))
 }
@@ -152,11 +152,11 @@ pub(super) fn parse_pkcs8(der: &[u8]) -> Result<Parsed> {
     let bad = || malformed("PKCS#8");
     let mut info = sequence(der).ok_or_else(bad)?;
     let version = info.small().filter(|v| *v <= 1).ok_or_else(bad)?;
-    let mut algorithm = Reader::new(info.expect(SEQUENCE).ok_or_else(bad)?);
-    let oid = algorithm.expect(OID).ok_or_else(bad)?;
+    let mut algorithm = Reader::new(info.take(SEQUENCE).ok_or_else(bad)?);
+    let oid = algorithm.take(OID).ok_or_else(bad)?;
     let parameters = algorithm.element();
     algorithm.end().ok_or_else(bad)?;
-    let private_key = info.expect(OCTET_STRING).ok_or_else(bad)?;
+    let private_key = info.take(OCTET_STRING).ok_or_else(bad)?;
     info.optional(CONTEXT_0).ok_or_else(bad)?;
     let public_key = info.optional(CONTEXT_1_PRIMITIVE).ok_or_else(bad)?;
     info.end().ok_or_else(bad)?;
@@ -215,17 +215,17 @@ fn ec_private_key(der: &[u8], what: &str) -> Result<Parsed> {
     if key.small() != Some(1) {
         return Err(bad());
     }
-    let scalar = key.expect(OCTET_STRING).ok_or_else(bad)?;
+    let scalar = key.take(OCTET_STRING).ok_or_else(bad)?;
     if let Some(parameters) = key.optional(CONTEXT_0).ok_or_else(bad)? {
         let mut parameters = Reader::new(parameters);
-        let curve = parameters.expect(OID).ok_or_else(bad)?;
+        let curve = parameters.take(OID).ok_or_else(bad)?;
         parameters.end().ok_or_else(bad)?;
         check_curve(curve)?;
     }
     let public_key = match key.optional(CONTEXT_1).ok_or_else(bad)? {
         Some(wrapped) => {
             let mut wrapped = Reader::new(wrapped);
-            let bits = wrapped.expect(BIT_STRING).ok_or_else(bad)?;
+            let bits = wrapped.take(BIT_STRING).ok_or_else(bad)?;
             wrapped.end().ok_or_else(bad)?;
             match bits {
                 [0, point @ ..] => Some(point),
@@ -404,7 +404,7 @@ mod tests {
             let contents = vec![0xab; len];
             let out = primitive(OCTET_STRING, &contents);
             let mut reader = Reader::new(&out);
-            assert_eq!(reader.expect(OCTET_STRING), Some(&contents[..]), "{len}");
+            assert_eq!(reader.take(OCTET_STRING), Some(&contents[..]), "{len}");
             assert!(reader.end().is_some());
         }
         for magnitude in [&[][..], &[0], &[0, 0, 5], &[0x80], &[0, 0xff, 1]] {
@@ -432,13 +432,13 @@ mod tests {
         let pem_der = |pem: &str| Base64::decode_vec(&pem.lines().filter(|l| !l.starts_with("-----")).collect::<String>()).unwrap_or_default();
         for name in ["rsa2048.pkcs8.pem", "rsa3072.pkcs8.pem"] {
             let der = pem_der(&fixture(name));
-            let Ok(key) = <rsa::PrivateKey as pkcs8::DecodePrivateKey>::from_pkcs8_der(&der) else { panic!("{name}") };
+            let Ok(key) = <rsa::PrivateKey as pkcs8::DecodePrivateKey>::from_pkcs8_der(&der) else { return Err(malformed(name)) };
             let theirs = key.to_pkcs8_der().map_err(|_| malformed("x"))?;
             let bytes = |v: &rsa::BoxedUint| v.to_be_bytes();
             let (n, e, d) = (bytes(key.n().as_ref()), bytes(key.e()), bytes(key.d()));
-            let [p, q] = key.primes() else { panic!("two primes") };
+            let [p, q] = key.primes() else { return Err(malformed("two primes")) };
             let (p, q) = (bytes(p.as_ref()), bytes(q.as_ref()));
-            let (Some(dp), Some(dq), Some(qi)) = (key.dp(), key.dq(), key.qinv()) else { panic!("precomputed") };
+            let (Some(dp), Some(dq), Some(qi)) = (key.dp(), key.dq(), key.qinv()) else { return Err(malformed("precomputed")) };
             let (dp, dq, qi) = (bytes(dp), bytes(dq), bytes(&qi.retrieve()));
             let ours = pkcs8_rsa([&n, &e, &d, &p, &q, &dp, &dq, &qi]);
             assert_eq!(ours.as_slice(), theirs.as_bytes(), "{name}");
