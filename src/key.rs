@@ -68,31 +68,32 @@ impl Algorithm {
     /// from these and names no algorithm itself.
     #[must_use]
     pub fn web_crypto(self) -> WebCryptoParams {
-        const RSA: &str = "RSASSA-PKCS1-v1_5";
-        let rsa = |hash| WebCryptoParams { key: [("name", RSA), ("hash", hash)], sign: [("name", RSA), ("", "")] };
-        match self {
-            Self::Rs256 => rsa("SHA-256"),
-            Self::Rs384 => rsa("SHA-384"),
-            Self::Rs512 => rsa("SHA-512"),
-            Self::Es256 => WebCryptoParams { key: [("name", "ECDSA"), ("namedCurve", "P-256")], sign: [("name", "ECDSA"), ("hash", "SHA-256")] },
-        }
+        const RSA_SIGN: &[(&str, &str)] = &[("name", "RSASSA-PKCS1-v1_5")];
+        let key: &'static [(&'static str, &'static str)] = match self {
+            Self::Rs256 => &[("name", "RSASSA-PKCS1-v1_5"), ("hash", "SHA-256")],
+            Self::Rs384 => &[("name", "RSASSA-PKCS1-v1_5"), ("hash", "SHA-384")],
+            Self::Rs512 => &[("name", "RSASSA-PKCS1-v1_5"), ("hash", "SHA-512")],
+            Self::Es256 => &[("name", "ECDSA"), ("namedCurve", "P-256")],
+        };
+        let sign = if self == Self::Es256 { &[("name", "ECDSA"), ("hash", "SHA-256")] } else { RSA_SIGN };
+        WebCryptoParams { key, sign }
     }
 }
 
-/// An algorithm's WebCrypto parameters, as `(member, value)` pairs (an empty member name is no member).
+/// An algorithm's WebCrypto parameters, as `(member, value)` pairs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WebCryptoParams {
     /// For `importKey` and `generateKey` (`RsaHashedImportParams`, `EcKeyImportParams`).
-    pub key: [(&'static str, &'static str); 2],
+    pub key: &'static [(&'static str, &'static str)],
     /// For `sign` (RSASSA-PKCS1-v1_5 takes its hash from the key; ECDSA names it here).
-    pub sign: [(&'static str, &'static str); 2],
+    pub sign: &'static [(&'static str, &'static str)],
 }
 
 impl WebCryptoParams {
     /// `pairs` as a JSON object.
     #[must_use]
     pub fn json(pairs: &[(&str, &str)]) -> String {
-        pairs.iter().filter(|(name, _)| !name.is_empty()).fold(crate::json::Object::new(), |o, (name, value)| o.str(name, value)).finish()
+        pairs.iter().fold(crate::json::Object::new(), |o, (name, value)| o.str(name, value)).finish()
     }
 }
 
@@ -344,12 +345,12 @@ mod tests {
     fn web_crypto_params_name_the_hash_of_each_algorithm() {
         for (algorithm, hash) in [(Algorithm::Rs256, "SHA-256"), (Algorithm::Rs384, "SHA-384"), (Algorithm::Rs512, "SHA-512")] {
             let params = algorithm.web_crypto();
-            assert_eq!(WebCryptoParams::json(&params.key), format!(r#"{{"name":"RSASSA-PKCS1-v1_5","hash":"{hash}"}}"#));
-            assert_eq!(WebCryptoParams::json(&params.sign), r#"{"name":"RSASSA-PKCS1-v1_5"}"#);
+            assert_eq!(WebCryptoParams::json(params.key), format!(r#"{{"name":"RSASSA-PKCS1-v1_5","hash":"{hash}"}}"#));
+            assert_eq!(WebCryptoParams::json(params.sign), r#"{"name":"RSASSA-PKCS1-v1_5"}"#);
         }
         let es256 = Algorithm::Es256.web_crypto();
-        assert_eq!(WebCryptoParams::json(&es256.key), r#"{"name":"ECDSA","namedCurve":"P-256"}"#);
-        assert_eq!(WebCryptoParams::json(&es256.sign), r#"{"name":"ECDSA","hash":"SHA-256"}"#);
+        assert_eq!(WebCryptoParams::json(es256.key), r#"{"name":"ECDSA","namedCurve":"P-256"}"#);
+        assert_eq!(WebCryptoParams::json(es256.sign), r#"{"name":"ECDSA","hash":"SHA-256"}"#);
     }
 
     #[test]

@@ -320,7 +320,12 @@ fn string_value(value: &JsValue, name: &str) -> crate::Result<Option<String>> {
 }
 
 fn required_string(object: &JsValue, name: &str) -> crate::Result<String> {
-    optional_string(object, name)?.ok_or_else(|| invalid(format!("{name} is required")))
+    required_value(&get(object, name)?, name)
+}
+
+/// [`required_string`] of a value.
+fn required_value(value: &JsValue, name: &str) -> crate::Result<String> {
+    string_value(value, name)?.ok_or_else(|| invalid(format!("{name} is required")))
 }
 
 /// A non-negative integer no larger than JS's safe-integer limit.
@@ -801,8 +806,7 @@ impl JsSession {
         now_ms: f64,
     ) -> JsResult<String> {
         let unsigned = js((|| {
-            let required = |value, name| string_value(value, name)?.ok_or_else(|| invalid(format!("{name} is required")));
-            let (htm, htu) = (required(&htm, "htm")?, required(&htu, "htu")?);
+            let (htm, htu) = (required_value(&htm, "htm")?, required_value(&htu, "htu")?);
             let nonce = string_value(&nonce, "nonce")?;
             let access_token = string_value(&access_token, "accessToken")?;
             let now = integer_value(&now, "now")?.unwrap_or(millis(now_ms) / 1000);
@@ -980,7 +984,7 @@ pub fn import_dpop_key(key: &JsDpopKey, #[wasm_bindgen(unchecked_param_type = "S
 
 fn import_pkcs8(der: &[u8], algorithm: Algorithm, subtle: &JsValue) -> JsResult<js_sys::Promise> {
     let buffer = Uint8Array::from(der);
-    let params = to_plain(&crate::WebCryptoParams::json(&algorithm.web_crypto().key))?;
+    let params = to_plain(&crate::WebCryptoParams::json(algorithm.web_crypto().key))?;
     let import = Reflect::get(subtle, &"importKey".into()).ok().filter(JsValue::is_function);
     let Some(import) = import.map(JsCast::unchecked_into::<js_sys::Function>) else {
         return Err(to_js(&invalid("subtle must be a SubtleCrypto")));
@@ -1003,7 +1007,7 @@ fn import_pkcs8(der: &[u8], algorithm: Algorithm, subtle: &JsValue) -> JsResult<
 pub fn web_crypto_params(#[wasm_bindgen(unchecked_param_type = "Algorithm")] algorithm: JsValue) -> JsResult<JsValue> {
     let algorithm = algorithm.as_string().as_deref().and_then(Algorithm::from_name).ok_or_else(|| to_js(&invalid("unknown algorithm")))?;
     let params = algorithm.web_crypto();
-    let (key, sign) = (crate::WebCryptoParams::json(&params.key), crate::WebCryptoParams::json(&params.sign));
+    let (key, sign) = (crate::WebCryptoParams::json(params.key), crate::WebCryptoParams::json(params.sign));
     to_plain(&json::Object::new().raw("key", &key).raw("sign", &sign).finish())
 }
 

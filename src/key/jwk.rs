@@ -38,45 +38,37 @@ impl<'a> Jwk<'a> {
         let mut jwk = Self::default();
         let mut seen: Vec<&str> = Vec::new();
         for (name, member) in value.members()? {
-            let slot = match name.as_str() {
-                "kty" => &mut jwk.kty,
-                "crv" => &mut jwk.crv,
-                "alg" => &mut jwk.alg,
-                "use" => &mut jwk.use_,
-                "kid" => &mut jwk.kid,
-                "n" => &mut jwk.n,
-                "e" => &mut jwk.e,
-                "d" => &mut jwk.d,
-                "p" => &mut jwk.p,
-                "q" => &mut jwk.q,
-                "dp" => &mut jwk.dp,
-                "dq" => &mut jwk.dq,
-                "qi" => &mut jwk.qi,
-                "x" => &mut jwk.x,
-                "y" => &mut jwk.y,
-                "oth" | "keys" => {
-                    if seen.contains(&name.as_str()) {
-                        return None;
-                    }
-                    seen.push(name);
-                    if name == "oth" {
-                        jwk.oth = !member.is_null();
-                    } else if !member.is_null() {
-                        jwk.keys = Some(member.as_array()?.iter().map(Jwk::read).collect::<Option<Vec<_>>>()?);
-                    }
-                    continue;
-                }
+            let name = name.as_str();
+            let slot = match name {
+                "kty" => Some(&mut jwk.kty),
+                "crv" => Some(&mut jwk.crv),
+                "alg" => Some(&mut jwk.alg),
+                "use" => Some(&mut jwk.use_),
+                "kid" => Some(&mut jwk.kid),
+                "n" => Some(&mut jwk.n),
+                "e" => Some(&mut jwk.e),
+                "d" => Some(&mut jwk.d),
+                "p" => Some(&mut jwk.p),
+                "q" => Some(&mut jwk.q),
+                "dp" => Some(&mut jwk.dp),
+                "dq" => Some(&mut jwk.dq),
+                "qi" => Some(&mut jwk.qi),
+                "x" => Some(&mut jwk.x),
+                "y" => Some(&mut jwk.y),
+                "oth" | "keys" => None,
                 _ => continue,
             };
-            if seen.contains(&name.as_str()) {
+            if seen.contains(&name) {
                 return None;
             }
             seen.push(name);
-            *slot = match member {
-                Value::String(text) => Some(text),
-                Value::Null => None,
-                _ => return None,
-            };
+            match (slot, member) {
+                (Some(slot), Value::String(text)) => *slot = Some(text),
+                (_, Value::Null) => {}
+                (Some(_), _) => return None,
+                (None, _) if name == "oth" => jwk.oth = true,
+                (None, keys) => jwk.keys = Some(keys.as_array()?.iter().map(Jwk::read).collect::<Option<Vec<_>>>()?),
+            }
         }
         Some(jwk)
     }
