@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds pkg/, the npm package: one `--target web` wasm build, optimised with binaryen's wasm-opt (from npm),
-# plus the JS entry points for Node, browsers/bundlers and workerd from js/.
+# one module of JS code (the glue and the host layer from js/), and the entry points for Node, browsers/bundlers
+# and workerd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
+rm -rf pkg  # no file of an earlier layout may linger in the package
 wasm-pack build --release --target web --out-dir pkg --out-name okta_connect --no-pack >&2
 wasm=pkg/okta_connect_bg.wasm
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
@@ -17,8 +19,18 @@ mv "$wasm.opt" "$wasm"
 # the generated code no longer has the shape this relies on.
 node scripts/patch-glue.mjs pkg/okta_connect.js
 
+# One module of code: the glue, client.js and signers.js bundled by rollup into pkg/okta_connect.js (scope
+# hoisted, not minified: what ships stays readable). See js/bundle-entry.js.
+staging=target/pkg-js
+rm -rf "$staging" && mkdir -p "$staging"
+mv pkg/okta_connect.js "$staging/"
+cp js/bundle-entry.js js/client.js js/signers.js "$staging/"
+node_modules/.bin/rollup "$staging/bundle-entry.js" --format es --file pkg/okta_connect.js --no-treeshake --silent
+# The glue's Deno types hint would name okta_connect.d.ts, which declares the glue's exports only.
+sed -i '1{/@ts-self-types/d}' pkg/okta_connect.js
+
 version=$(awk -F'"' '/^version = / {print $2; exit}' Cargo.toml)
-cp js/*.js js/*.d.ts pkg/
+cp js/api.js js/index.*.js js/*.d.ts pkg/
 sed "s/@VERSION@/$version/" js/package.json > pkg/package.json
 cp README.md pkg/README.md
 rm -f pkg/.gitignore

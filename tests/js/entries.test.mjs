@@ -1,10 +1,10 @@
 // The package's entry points export the same API: index.browser.js lists its exports by name (it has no
-// static import, see the file), so they must stay exactly api.js's.
+// static import, see the file), so they must stay exactly api.js's. And the package's code is one module.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const PKG = dirname(fileURLToPath(import.meta.resolve('okta-connect')));
 
@@ -18,13 +18,21 @@ test('index.browser.js exports exactly what api.js exports (the Node entry re-ex
   assert.ok(api.includes('OktaClient') && api.includes('validateConfig'), String(api));
 });
 
-test('index.browser.js starts the wasm download before any module import and requests every module in one round', async () => {
+test('index.browser.js starts the wasm download before its one module import, so both arrive in one round', async () => {
   const source = await readFile(join(PKG, 'index.browser.js'), 'utf8');
   assert.doesNotMatch(source, /^\s*import\s/m, 'no static import');
   const fetchAt = source.indexOf("fetch(new URL('./okta_connect_bg.wasm'");
-  const importAt = source.indexOf('import(');
-  assert.ok(fetchAt >= 0 && fetchAt < importAt, 'the wasm fetch comes first');
-  for (const file of ['okta_connect.js', 'api.js', 'client.js', 'signers.js']) {
-    assert.match(source, new RegExp(`import\\('\\./${file.replace('.', '\\.')}'\\)`), file);
-  }
+  const imports = [...source.matchAll(/import\('([^']*)'\)/g)];
+  assert.ok(fetchAt >= 0 && fetchAt < source.indexOf('import('), 'the wasm fetch comes first');
+  assert.deepEqual(imports.map((m) => m[1]), ['./okta_connect.js'], 'one module of code');
+});
+
+test("the package's code is one module: okta_connect.js imports nothing, and only api.js and the entries sit beside it", async () => {
+  const code = await readFile(join(PKG, 'okta_connect.js'), 'utf8');
+  assert.doesNotMatch(code, /^\s*(import|export)\s[^;]*\bfrom\s/m, 'no import or re-export from another module');
+  assert.doesNotMatch(code, /\bimport\(/, 'no dynamic import');
+  const exports = Object.keys(await import(pathToFileURL(join(PKG, 'okta_connect.js')).href));
+  for (const name of ['OktaClient', 'validateConfig', 'initSync', 'default']) assert.ok(exports.includes(name), name);
+  const js = (await readdir(PKG)).filter((name) => name.endsWith('.js')).sort();
+  assert.deepEqual(js, ['api.js', 'index.browser.js', 'index.node.js', 'index.workerd.js', 'okta_connect.js']);
 });
