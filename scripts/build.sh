@@ -9,7 +9,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 rm -rf pkg  # no file of an earlier layout may linger in the package
 wasm-pack build --release --target web --out-dir pkg --out-name okta_connect --no-pack >&2
 wasm=pkg/okta_connect_bg.wasm
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+# -ocimfs=50: binaryen inlines a function with one caller only when it is small. Cold starts compile a wasm
+# function on its first call, so large single-caller functions (one decoder per key format, error paths) stay
+# apart and are compiled only when used; and the result is smaller after gzip.
+node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=50 --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   --enable-reference-types --enable-multivalue "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"

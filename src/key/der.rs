@@ -246,6 +246,7 @@ fn ec_private_key(der: &[u8], what: &str) -> Result<Parsed> {
 }
 
 /// Base64 DER without PEM armour: try each structure in turn.
+#[inline(never)] // see key::text::parse
 pub(super) fn parse_unlabelled(text: &str) -> Result<Parsed> {
     let compact: Zeroizing<String> = Zeroizing::new(
         text.chars().filter(|c| !c.is_whitespace()).map(|c| match c { '-' => '+', '_' => '/', c => c }).collect(),

@@ -79,6 +79,7 @@ fn malformed(detail: &str) -> Error {
 }
 
 /// Parse a JWK or a JWKS (choosing by `key_id`, or the only private key).
+#[inline(never)] // see key::text::parse
 pub(super) fn parse(text: &str, key_id: Option<&str>) -> Result<Parsed> {
     let not_jwk = || malformed("it is not a JSON object with string members");
     let value = Zeroizing::new(Value::parse(text).map_err(|e| if e.eof { malformed("the JSON is cut off") } else { not_jwk() })?);

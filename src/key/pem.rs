@@ -67,6 +67,7 @@ fn truncated() -> Error {
 }
 
 /// Parse the first private key found among the PEM blocks; explain what was found instead otherwise.
+#[inline(never)] // see key::text::parse
 pub(super) fn parse(text: &str) -> Result<Parsed> {
     let blocks = blocks(text)?;
     let mut first_problem = None;

@@ -18,6 +18,8 @@ pub(super) fn parse(text: &str, key_id: Option<&str>) -> Result<Parsed> {
     if text.is_empty() {
         return Err(Error::new(ErrorCode::KeyMissing, "no private key was given"));
     }
+    // The decoders are not inlined here (#[inline(never)]): a wasm engine compiles a function on its first call,
+    // so a cold start compiles only the decoder of the form the key was pasted in.
     if text.starts_with('{') || text.starts_with('[') {
         return jwk::parse(text, key_id);
     }
