@@ -20,7 +20,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const OUT = resolve(ROOT, process.env.BENCH_OUT ?? 'bench-output');
 const ONLY = (process.env.BENCH_ONLY ?? 'size,node,memory,roundtrips,chromium,workerd').split(',').map((s) => s.trim());
 const QUICK = process.env.BENCH_QUICK === '1';
-const COLD = { node: QUICK ? 4 : 12, chromium: QUICK ? 3 : 14, workerd: QUICK ? 3 : 8 };
+const COLD = { node: QUICK ? 4 : 12, chromium: QUICK ? 3 : 30, workerd: QUICK ? 3 : 8 };
 const started = Date.now();
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 

@@ -53,6 +53,8 @@ fi
 suite wasm-node count_rust wasm-pack test --node --test wasm
 suite wasm-chromium count_rust wasm-pack test --headless --chrome --features browser-tests --test wasm
 suite js count_node node --test --test-reporter=tap tests/js/ tests/emulator/ tests/www/ tests/worker/ tests/hardening/
+# The package size against its ceiling (bench/lib/size.mjs); `make bench` compares it with the 90 KB budget.
+suite size-budget count_node node --test --test-reporter=tap bench/size-budget.mjs
 suite fuzz-smoke count_fuzz bash scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-10}"
 
 printf '\n'
