@@ -683,10 +683,15 @@ fn public_ec_jwk(value: &JsValue) -> crate::Result<PublicJwk> {
     let decoded = |c: &str| crate::base64url::decode(c).filter(|b| b.len() == 32);
     match (kty.as_str(), crv.as_str(), decoded(&x), decoded(&y)) {
         ("EC", "P-256", Some(xb), Some(yb)) => {
-            let mut sec1 = vec![4u8];
-            sec1.extend_from_slice(&xb);
-            sec1.extend_from_slice(&yb);
-            p256::PublicKey::from_sec1_bytes(&sec1).map_err(|_| invalid("dpopJwk is not a point on P-256"))?;
+            // On the curve and not the identity; from_coordinates checks y² = x³ + ax + b without the square
+            // root a SEC1 decoder would link in for compressed points.
+            use p256::elliptic_curve::point::AffineCoordinates;
+            let field = |b: &[u8]| p256::FieldBytes::try_from(b).ok();
+            let point = field(&xb)
+                .zip(field(&yb))
+                .and_then(|(x, y)| Option::from(p256::AffinePoint::from_coordinates(&x, &y)))
+                .and_then(|p| p256::PublicKey::from_affine(p).ok());
+            point.ok_or_else(|| invalid("dpopJwk is not a point on P-256"))?;
             Ok(PublicJwk::Ec { crv: "P-256", x, y })
         }
         _ => Err(invalid("dpopJwk must be a public P-256 JWK {kty: 'EC', crv: 'P-256', x, y}")),

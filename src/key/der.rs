@@ -237,8 +237,15 @@ fn ec_private_key(der: &[u8], what: &str) -> Result<Parsed> {
     key.end().ok_or_else(bad)?;
     let secret = p256::SecretKey::from_slice(scalar).map_err(|_| bad())?;
     if let Some(point) = public_key {
-        let given = p256::PublicKey::from_sec1_bytes(point).map_err(|_| bad())?;
-        if given != secret.public_key() {
+        // The embedded public key must be this scalar's, in either SEC1 form. Comparing encodings (instead of
+        // decoding the point) keeps the square root that decompression needs out of the wasm.
+        let compressed = match point.first() {
+            Some(4) => false,
+            Some(2 | 3) => true,
+            _ => return Err(bad()),
+        };
+        let ours = p256::elliptic_curve::sec1::ToSec1Point::to_sec1_point(&secret.public_key(), compressed);
+        if ours.as_bytes() != point {
             return Err(bad());
         }
     }
@@ -422,6 +429,34 @@ mod tests {
         assert_eq!(oid_text(P256), "1.2.840.10045.3.1.7");
         assert_eq!(oid_text(RSA_ENCRYPTION), "1.2.840.113549.1.1.1");
         assert_eq!(oid_text(&[0x2b, 0x81, 0x04, 0x00, 0x0a]), "1.3.132.0.10");
+    }
+
+    /// An embedded public key is accepted in either SEC1 form when it is the scalar's, and refused otherwise.
+    #[test]
+    fn embedded_public_key_must_be_the_scalars_in_either_form() -> Result<()> {
+        use p256::elliptic_curve::sec1::ToSec1Point as _;
+        let key = |seed: u8| p256::SecretKey::from_slice(&[seed; 32]).map_err(|_| malformed("seed"));
+        let (ours, other) = (key(7)?, key(8)?);
+        let with_point = |point: &[u8]| pkcs8_p256(&ours.to_bytes(), point);
+        for compress in [false, true] {
+            let point = ours.public_key().to_sec1_point(compress);
+            let Secret::P256(parsed) = parse_pkcs8(&with_point(point.as_bytes()))?.secret else { return Err(malformed("type")) };
+            assert_eq!(parsed.to_bytes().as_slice(), ours.to_bytes().as_slice(), "compressed: {compress}");
+            let theirs = other.public_key().to_sec1_point(compress);
+            assert_eq!(parse_pkcs8(&with_point(theirs.as_bytes())).map(|_| ()).map_err(|e| e.code()), Err(ErrorCode::KeyMalformed));
+        }
+        let uncompressed = ours.public_key().to_sec1_point(false);
+        let mut hybrid = uncompressed.as_bytes().to_vec();
+        for (prefix, point) in [(6u8, &mut hybrid.clone()), (5, &mut hybrid)] {
+            if let Some(first) = point.first_mut() {
+                *first = prefix;
+            }
+            assert!(parse_pkcs8(&with_point(point)).is_err(), "prefix {prefix}");
+        }
+        for point in [&[][..], &[0][..], &uncompressed.as_bytes()[..64]] {
+            assert!(parse_pkcs8(&with_point(point)).is_err(), "{point:?}");
+        }
+        Ok(())
     }
 
     /// The writers produce exactly what the `rsa` and `p256` crates write.

@@ -1,11 +1,13 @@
 // Every client assertion, DPoP proof and signature okta-connect makes, verified by independent implementations
 // (jose, and OpenSSL through node:crypto) for every accepted key form; and validateConfig's reports.
 import assert from 'node:assert/strict';
-import { createHash, createPrivateKey, createPublicKey, sign as opensslSign, verify as opensslVerify } from 'node:crypto';
+import {
+  createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as opensslSign, verify as opensslVerify,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify } from 'jose';
-import { createClientAssertion, DpopKey, SigningKey, validateConfig } from 'okta-connect';
+import { createClientAssertion, DpopKey, Session, SigningKey, validateConfig } from 'okta-connect';
 
 const fixture = (name) => readFileSync(new URL(`../fixtures/keys/${name}`, import.meta.url), 'utf8');
 
@@ -434,6 +436,39 @@ describe('validateConfig', () => {
     ]);
     for (const options of ['strict', { allowedHosts: 'login.example.com' }, { allowedHosts: [1] }, { allowInsecureLoopback: 'yes' }]) {
       assertThrowsCode(() => validateConfig(good, options), 'invalid_argument');
+    }
+  });
+});
+
+describe('Session', () => {
+  const key = SigningKey.parse(fixture('p256.pkcs8.pem'));
+  const session = (dpopJwk) => new Session(ORG_URL, CLIENT_ID, key, dpopJwk);
+  const b64 = (bytes) => Buffer.from(bytes).toString('base64url');
+  const bytes = (text) => [...Buffer.from(text, 'base64url')];
+
+  test("takes the public JWK of a DpopKey or of OpenSSL's P-256 key", () => {
+    const openssl = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+    for (const jwk of [new DpopKey().publicJwk(), openssl]) {
+      assert.equal(session(jwk).orgUrl, ORG_URL);
+    }
+  });
+
+  test('refuses a dpopJwk that is not a public P-256 point, as invalid_argument', () => {
+    const { kty, crv, x, y } = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+    const yPlusOne = bytes(y);
+    yPlusOne[31] ^= 1;
+    const offCurve = [
+      { kty, crv, x, y: b64(yPlusOne) },
+      { kty, crv, x: b64(new Array(32).fill(0)), y: b64(new Array(32).fill(0)) },
+      { kty, crv, x, y: b64(bytes(y).slice(1)) },
+      { kty, crv: 'P-384', x, y },
+      { kty: 'RSA', crv, x, y },
+      { kty, crv, x },
+      'not an object',
+    ];
+    for (const [i, jwk] of offCurve.entries()) {
+      const error = assertThrowsCode(() => session(jwk), 'invalid_argument');
+      if (i < 2) assert.match(error.message, /not a point on P-256/);
     }
   });
 });
