@@ -995,7 +995,7 @@ fn import_pkcs8(der: &[u8], algorithm: Algorithm, subtle: &JsValue) -> JsResult<
         return Err(to_js(&invalid("subtle must be a SubtleCrypto")));
     };
     let usages: Array = [JsValue::from_str("sign")].into_iter().collect();
-    let args: Array = [JsValue::from_str("pkcs8"), buffer.clone().into(), params.into(), JsValue::FALSE, usages.into()].into_iter().collect();
+    let args: Array = [JsValue::from_str("pkcs8"), buffer.clone().into(), params, JsValue::FALSE, usages.into()].into_iter().collect();
     // WebCrypto copies the key data synchronously, before `importKey` returns its promise.
     let result = import.apply(subtle, &args);
     buffer.fill(0, 0, buffer.length());
