@@ -17,7 +17,7 @@ export const GZIP_BUDGET_BYTES = 90_000;
  * What `make test` holds the package to until that budget is reached: today's size plus a little headroom, so
  * the package cannot grow unnoticed. Lower it as the package shrinks; never raise it without saying why.
  */
-export const GZIP_CEILING_BYTES = 158_000;
+export const GZIP_CEILING_BYTES = 155_000;
 /** cargo's output before wasm-bindgen and wasm-opt: the same code, with its `name` section. */
 export const NAMED_WASM = join(ROOT, 'target/wasm32-unknown-unknown/release/okta_connect.wasm');
 
