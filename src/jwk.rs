@@ -38,6 +38,20 @@ impl PublicJwk {
         }
     }
 
+    /// The P-256 public key with base64url coordinates `x` and `y` (as WebCrypto exports a DPoP key), or `None`
+    /// when they are not 32-byte coordinates of a point on the curve.
+    #[must_use]
+    pub fn p256(x: &str, y: &str) -> Option<Self> {
+        use p256::elliptic_curve::point::AffineCoordinates;
+        let coordinate = |text: &str| base64url::decode(text).and_then(|b| p256::FieldBytes::try_from(b.as_slice()).ok());
+        let (xb, yb) = (coordinate(x)?, coordinate(y)?);
+        // from_coordinates checks y² = x³ + ax + b (the square root that decoding a compressed SEC1 point needs
+        // stays out of the wasm); from_affine refuses the identity.
+        let point = Option::from(p256::AffinePoint::from_coordinates(&xb, &yb))?;
+        p256::PublicKey::from_affine(point).ok()?;
+        Some(Self::Ec { crv: "P-256", x: x.to_owned(), y: y.to_owned() })
+    }
+
     /// The JWK as JSON, `kty` first, public members only.
     #[must_use]
     pub fn to_json(&self) -> String {
@@ -82,6 +96,16 @@ mod tests {
             y: "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA".into(),
         };
         assert_eq!(jwk.thumbprint(), "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I");
+    }
+
+    #[test]
+    fn p256_takes_only_points_on_the_curve() {
+        let (x, y) = ("l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs", "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA");
+        assert_eq!(PublicJwk::p256(x, y), Some(PublicJwk::Ec { crv: "P-256", x: x.into(), y: y.into() }));
+        let zero = "A".repeat(43);
+        for (x, y) in [(x, "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDB"), (&zero, &zero), (x, "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRD"), (x, "not base64!")] {
+            assert_eq!(PublicJwk::p256(x, y), None, "{x} {y}");
+        }
     }
 
     #[test]

@@ -680,22 +680,10 @@ fn public_ec_jwk(value: &JsValue) -> crate::Result<PublicJwk> {
     let value = options_object(value, "dpopJwk")?;
     let field = |name| required_string(&value, name);
     let (kty, crv, x, y) = (field("kty")?, field("crv")?, field("x")?, field("y")?);
-    let decoded = |c: &str| crate::base64url::decode(c).filter(|b| b.len() == 32);
-    match (kty.as_str(), crv.as_str(), decoded(&x), decoded(&y)) {
-        ("EC", "P-256", Some(xb), Some(yb)) => {
-            // On the curve and not the identity; from_coordinates checks y² = x³ + ax + b without the square
-            // root a SEC1 decoder would link in for compressed points.
-            use p256::elliptic_curve::point::AffineCoordinates;
-            let field = |b: &[u8]| p256::FieldBytes::try_from(b).ok();
-            let point = field(&xb)
-                .zip(field(&yb))
-                .and_then(|(x, y)| Option::from(p256::AffinePoint::from_coordinates(&x, &y)))
-                .and_then(|p| p256::PublicKey::from_affine(p).ok());
-            point.ok_or_else(|| invalid("dpopJwk is not a point on P-256"))?;
-            Ok(PublicJwk::Ec { crv: "P-256", x, y })
-        }
-        _ => Err(invalid("dpopJwk must be a public P-256 JWK {kty: 'EC', crv: 'P-256', x, y}")),
+    if (kty.as_str(), crv.as_str()) != ("EC", "P-256") {
+        return Err(invalid("dpopJwk must be a public P-256 JWK {kty: 'EC', crv: 'P-256', x, y}"));
     }
+    PublicJwk::p256(&x, &y).ok_or_else(|| invalid("dpopJwk's x and y are not a point on P-256"))
 }
 
 fn borrow(session: &Rc<RefCell<protocol::Session>>) -> JsResult<std::cell::RefMut<'_, protocol::Session>> {
